@@ -1,0 +1,58 @@
+import type { Ipv4Address, Ipv6Address } from '@kame/addr';
+
+/**
+ * The Internet checksum (RFC 1071): one's-complement sum of 16-bit words.
+ * `sum` accumulates a partial sum so that pseudo-headers and data chain.
+ */
+export function onesSum(bytes: Uint8Array, start = 0, end = bytes.length, sum = 0): number {
+  let i = start;
+  const last = end - 1;
+  for (; i < last; i += 2) sum += (bytes[i]! << 8) | bytes[i + 1]!;
+  if (i === last) sum += bytes[i]! << 8;
+  // Fold often enough that the accumulator stays an exact integer.
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return sum;
+}
+
+/** Folds a partial sum to 16 bits and complements it. */
+export function finishChecksum(sum: number): number {
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  return ~sum & 0xffff;
+}
+
+/**
+ * RFC 8200 8.1 pseudo-header sum: source, destination, upper-layer packet
+ * length (32 bits, so a jumbogram's length above 65535 fits: RFC 2675 4) and
+ * next header.
+ */
+export function ipv6PseudoHeaderSum(
+  src: Ipv6Address,
+  dst: Ipv6Address,
+  upperLength: number,
+  nextHeader: number,
+): number {
+  let sum = onesSum(src.bytes) + onesSum(dst.bytes);
+  sum += Math.floor(upperLength / 0x10000) + (upperLength & 0xffff);
+  sum += nextHeader;
+  return sum;
+}
+
+/** RFC 768 / RFC 793 IPv4 pseudo-header sum. */
+export function ipv4PseudoHeaderSum(
+  src: Ipv4Address,
+  dst: Ipv4Address,
+  length: number,
+  protocol: number,
+): number {
+  return onesSum(src.bytes) + onesSum(dst.bytes) + protocol + length;
+}
+
+/** Checksum of bytes[start,end) over a precomputed pseudo-header sum. */
+export function checksumWith(pseudoSum: number, bytes: Uint8Array, start = 0, end = bytes.length): number {
+  return finishChecksum(onesSum(bytes, start, end, pseudoSum));
+}
+
+/** True when data that includes its checksum field sums to 0xffff. */
+export function checksumValid(pseudoSum: number, bytes: Uint8Array, start = 0, end = bytes.length): boolean {
+  return finishChecksum(onesSum(bytes, start, end, pseudoSum)) === 0;
+}
