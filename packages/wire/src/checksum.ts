@@ -56,3 +56,15 @@ export function checksumWith(pseudoSum: number, bytes: Uint8Array, start = 0, en
 export function checksumValid(pseudoSum: number, bytes: Uint8Array, start = 0, end = bytes.length): boolean {
   return finishChecksum(onesSum(bytes, start, end, pseudoSum)) === 0;
 }
+
+/**
+ * What an upper-layer codec (ICMPv6, UDP, TCP) needs from the IP layer: the
+ * pseudo-header addresses. On parse the checksum is verified unless
+ * `verifyChecksum` is false (captures with offloaded, partial checksums).
+ * Emit always writes a correct checksum.
+ */
+export interface PseudoHeader {
+  src: Ipv6Address | Ipv4Address;
+  dst: Ipv6Address | Ipv4Address;
+  verifyChecksum?: boolean;
+}
