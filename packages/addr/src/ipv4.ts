@@ -1,4 +1,5 @@
 import { AddrParseError } from './parse-error';
+import { maskBytes } from './bits';
 
 /** An IPv4 address: 4 bytes, immutable. */
 export class Ipv4Address {
@@ -68,6 +69,11 @@ export class Ipv4Address {
   }
   isLinkLocal(): boolean {
     return this.bytes[0] === 169 && this.bytes[1] === 254;
+  }
+
+  /** This address with all but the first `len` bits cleared. RangeError unless 0..32. */
+  mask(len: number): Ipv4Address {
+    return new Ipv4Address(maskBytes(this.bytes, len));
   }
 
   toString(): string {

@@ -1,5 +1,6 @@
 import { AddrParseError } from './parse-error';
 import { Ipv4Address, parseDottedQuad } from './ipv4';
+import { maskBytes } from './bits';
 
 const HEX = '0123456789abcdef';
 
@@ -138,6 +139,11 @@ export class Ipv6Address {
     return !(b[12] === 0 && b[13] === 0 && b[14] === 0 && (b[15] === 0 || b[15] === 1));
   }
 
+  /** This address with all but the first `len` bits cleared (RFC 4291 2.3). RangeError unless 0..128. */
+  mask(len: number): Ipv6Address {
+    return new Ipv6Address(maskBytes(this.bytes, len));
+  }
+
   /** The IPv4 address in the low 32 bits (for mapped/compatible forms). */
   lowIpv4(): Ipv4Address {
     return Ipv4Address.fromBytes(this.bytes, 12);
@@ -213,6 +219,7 @@ export function parseIpv6Into(
   if (start === end) return { position: start, reason: 'empty address' };
   const groups: number[] = [];
   let gapAt = -1; // index in groups where '::' stands
+  let gapPos = start; // text offset of that '::', for error reports
   let i = start;
   if (text.charCodeAt(i) === 58 /* : */) {
     if (text.charCodeAt(i + 1) !== 58 || i + 1 >= end) {
@@ -261,11 +268,13 @@ export function parseIpv6Into(
     if (groups.length > 8) return { position: gStart, reason: 'more than 8 groups' };
     if (i === end) break;
     const c = text.charCodeAt(i);
+    if (c === 37) return { position: i, reason: 'unexpected zone; parse it as a scoped address' };
     if (c !== 58) return { position: i, reason: `unexpected character '${text[i]}'` };
     i++;
     if (i < end && text.charCodeAt(i) === 58) {
       if (gapAt >= 0) return { position: i - 1, reason: "a second '::' is not allowed" };
       gapAt = groups.length;
+      gapPos = i - 1;
       i++;
       if (i < end && text.charCodeAt(i) === 58) return { position: i - 2, reason: "':::' is not allowed" };
       if (i === end) break;
@@ -276,7 +285,7 @@ export function parseIpv6Into(
   if (gapAt < 0) {
     if (groups.length !== 8) return { position: end, reason: `${groups.length} groups, need 8 (or '::')` };
   } else if (groups.length > 7) {
-    return { position: start, reason: "'::' with 8 groups stands for no zero group" };
+    return { position: gapPos, reason: "'::' with 8 groups stands for no zero group" };
   }
   out.fill(0);
   const tail = gapAt < 0 ? 0 : groups.length - gapAt;

@@ -68,3 +68,19 @@ export interface PseudoHeader {
   dst: Ipv6Address | Ipv4Address;
   verifyChecksum?: boolean;
 }
+
+/** True when the pseudo-header carries IPv6 addresses. */
+export function isIpv6PseudoHeader(ctx: PseudoHeader): boolean {
+  return ctx.src.bytes.length === 16;
+}
+
+/**
+ * The pseudo-header partial sum for an upper-layer packet of `length` octets:
+ * RFC 8200 8.1 (32-bit length, so jumbograms work) over IPv6, RFC 768 / RFC
+ * 9293 3.1 over IPv4. The family is taken from `src`.
+ */
+export function transportPseudoSum(ctx: PseudoHeader, length: number, protocol: number): number {
+  return isIpv6PseudoHeader(ctx)
+    ? ipv6PseudoHeaderSum(ctx.src as Ipv6Address, ctx.dst as Ipv6Address, length, protocol)
+    : ipv4PseudoHeaderSum(ctx.src as Ipv4Address, ctx.dst as Ipv4Address, length, protocol);
+}

@@ -10,3 +10,4 @@ export * from './transport/index';
 export * from './icmpv6/index';
 export * from './icmpv4/index';
 export * from './pcap/index';
+export * from './dissect';

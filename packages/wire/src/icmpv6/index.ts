@@ -1,1 +1,7 @@
-export {};
+export * from './constants';
+export * from './icmpv6';
+export * from './nd-options';
+export * from './nd';
+export * from './mld';
+export * from './router-renumbering';
+export * from './node-info';
