@@ -1,4 +1,6 @@
 import type { Ipv4Address, Ipv6Address } from '@kame/addr';
+import { u16 } from './codec';
+import { DecodeError } from './decode-error';
 
 /**
  * The Internet checksum (RFC 1071): one's-complement sum of 16-bit words.
@@ -58,6 +60,22 @@ export function checksumValid(pseudoSum: number, bytes: Uint8Array, start = 0, e
 }
 
 /**
+ * ICMP (RFC 792) and ICMPv6 (RFC 4443 2.3) both keep a 16-bit checksum at
+ * offset 2 of the message: throws a DecodeError naming the value it should
+ * have had unless the message sums correctly over `pseudoSum`.
+ */
+export function verifyChecksumAt2(protocol: string, bytes: Uint8Array, pseudoSum: number): void {
+  if (checksumValid(pseudoSum, bytes)) return;
+  const want = finishChecksum(onesSum(bytes, 4, bytes.length, onesSum(bytes, 0, 2, pseudoSum)));
+  throw new DecodeError(
+    protocol,
+    'checksum',
+    2,
+    `0x${u16(bytes, 2).toString(16).padStart(4, '0')} is wrong (want 0x${want.toString(16).padStart(4, '0')})`,
+  );
+}
+
+/**
  * What an upper-layer codec (ICMPv6, UDP, TCP) needs from the IP layer: the
  * pseudo-header addresses. On parse the checksum is verified unless
  * `verifyChecksum` is false (captures with offloaded, partial checksums).
@@ -67,6 +85,14 @@ export interface PseudoHeader {
   src: Ipv6Address | Ipv4Address;
   dst: Ipv6Address | Ipv4Address;
   verifyChecksum?: boolean;
+  /**
+   * UDP over IPv6 only: accept a zero checksum ("none computed") on parse.
+   * RFC 8200 8.1 makes it an error, which stays the default; RFC 6935 and
+   * RFC 6936 allow it for tunnel protocols (e.g. VXLAN, GRE-in-UDP) on ports
+   * configured for it. Ignored over IPv4 (RFC 768 always allows zero) and by
+   * every other codec; emit always writes a checksum.
+   */
+  allowZeroChecksum?: boolean;
 }
 
 /** True when the pseudo-header carries IPv6 addresses. */

@@ -1,16 +1,7 @@
 import { Ipv4Address, MacAddress } from '@kame/addr';
 import fc from 'fast-check';
-import { DecodeError } from '../decode-error';
+import { hex, hostileBytes, hostileMutations, roundTrip } from '../../test/support/properties';
 import { ARP_OP_REPLY, ARP_OP_REQUEST, type ArpRepr, arp } from './arp';
-
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 // Who has 192.0.2.2? Tell 192.0.2.1 (from 02:00:00:00:00:01).
 const REQUEST = hex('0001 0800 06 04 0001 020000000001 c0000201 000000000000 c0000202');
@@ -75,26 +66,21 @@ describe('ARP for Ethernet/IPv4 (RFC 826)', () => {
   });
 
   it('round-trips any repr (property)', () => {
-    fc.assert(fc.property(reprArb, (r) => expect(norm(arp.parse(arp.encode(r)))).toEqual(norm(r))));
+    roundTrip(
+      reprArb,
+      (r) => arp.encode(r),
+      (b) => arp.parse(b),
+      { normalize: norm },
+    );
   });
 
   it('hostile input: random bytes, mutations and truncations throw only DecodeError', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), (b) => onlyDecodeError(() => arp.parse(b))),
-      { numRuns: 1000 },
-    );
-    fc.assert(
-      fc.property(
-        reprArb,
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 3 }),
-        fc.nat(),
-        (r, muts, cut) => {
-          const b = arp.encode(r);
-          for (const [i, v] of muts) b[i % b.length] = v;
-          onlyDecodeError(() => arp.parse(b.subarray(0, cut % (b.length + 1))));
-          onlyDecodeError(() => arp.parse(b));
-        },
-      ),
+    hostileBytes((b) => arp.parse(b), { maxLength: 40, numRuns: 1000 });
+    hostileMutations(
+      reprArb,
+      (r) => arp.encode(r),
+      (b) => arp.parse(b),
+      { maxMutations: 3 },
     );
   });
 });

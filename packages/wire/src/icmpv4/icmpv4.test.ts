@@ -1,6 +1,13 @@
 import { Ipv4Address } from '@kame/addr';
 import fc from 'fast-check';
-import { DecodeError } from '../decode-error';
+import {
+  dropSuffix,
+  hex,
+  hostileBytes,
+  hostileMutations,
+  roundTrip,
+  toHex,
+} from '../../test/support/properties';
 import {
   ICMP_REDIRECT_HOST,
   ICMP_UNREACH_NEEDFRAG,
@@ -8,17 +15,6 @@ import {
   type Icmpv4Repr,
   icmpv4,
 } from './icmpv4';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
 
 function flat(r: Icmpv4Repr): unknown {
   return Object.fromEntries(
@@ -172,32 +168,25 @@ describe('ICMP for IPv4 (RFC 792)', () => {
         body: bytes,
       }),
     );
-    fc.assert(
-      fc.property(arb, (r) => {
-        expect(flat(icmpv4.parse(icmpv4.encode(r)))).toEqual(flat(r));
-      }),
+    roundTrip(
+      arb,
+      (r) => icmpv4.encode(r),
+      (b) => icmpv4.parse(b),
+      { normalize: flat },
     );
   });
 
   it('hostile input: random and mutated bytes parse or throw DecodeError (property)', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), (b, verify) => {
-        onlyDecodeError(() => icmpv4.parse(b, { verifyChecksum: verify }));
-      }),
-      { numRuns: 500 },
-    );
-    fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
-        fc.nat(),
-        (muts, cut) => {
-          const b = ECHO.slice();
-          for (const [i, v] of muts) b[i % b.length] = v;
-          onlyDecodeError(() =>
-            icmpv4.parse(b.subarray(0, b.length - (cut % (b.length + 1))), { verifyChecksum: false }),
-          );
-        },
-      ),
+    hostileBytes((b, verify) => icmpv4.parse(b, { verifyChecksum: verify }), {
+      maxLength: 80,
+      numRuns: 500,
+      extra: fc.boolean(),
+    });
+    hostileMutations(
+      fc.constant(ECHO),
+      (m) => m.slice(),
+      (b) => icmpv4.parse(b, { verifyChecksum: false }),
+      { minMutations: 1, maxMutations: 4, truncate: dropSuffix, whole: [] },
     );
   });
 });

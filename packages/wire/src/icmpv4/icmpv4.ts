@@ -1,7 +1,6 @@
 import { Ipv4Address } from '@kame/addr';
-import { DecodeError } from '../decode-error';
 import { type Codec, encodeWith, ensure, ensureRoom, put16, u16 } from '../codec';
-import { checksumValid, checksumWith, finishChecksum, onesSum } from '../checksum';
+import { checksumWith, verifyChecksumAt2 } from '../checksum';
 
 /**
  * ICMP for IPv4, RFC 792: type(1) code(1) checksum(2) a 4-byte word, then
@@ -116,15 +115,7 @@ const P = 'ICMPv4';
 
 function parse(bytes: Uint8Array, ctx: Icmpv4Context | void): Icmpv4Repr {
   ensure(bytes, 0, 4, P, 'header');
-  if ((ctx as Icmpv4Context | undefined)?.verifyChecksum !== false && !checksumValid(0, bytes)) {
-    const want = finishChecksum(onesSum(bytes, 4, bytes.length, onesSum(bytes, 0, 2)));
-    throw new DecodeError(
-      P,
-      'checksum',
-      2,
-      `0x${u16(bytes, 2).toString(16).padStart(4, '0')} is wrong (want 0x${want.toString(16).padStart(4, '0')})`,
-    );
-  }
+  if ((ctx as Icmpv4Context | undefined)?.verifyChecksum !== false) verifyChecksumAt2(P, bytes, 0);
   const type = bytes[0]!;
   const code = bytes[1]!;
   switch (type) {

@@ -1,22 +1,17 @@
-import { Ipv4Address, Ipv6Address } from '@kame/addr';
+import { Ipv4Address } from '@kame/addr';
 import fc from 'fast-check';
-import type { PseudoHeader } from '../checksum';
-import { DecodeError } from '../decode-error';
+import {
+  dropSuffix,
+  hex,
+  hostileBytes,
+  hostileMutations,
+  onlyDecodeError,
+  roundTrip,
+  toHex,
+  ph,
+} from '../../test/support/properties';
 import { ICMP6_DST_UNREACH_NOPORT, ICMP6_PARAMPROB_NEXTHEADER, ICMP6_TIME_EXCEED_TRANSIT } from './constants';
 import { type Icmpv6Repr, icmpv6 } from './icmpv6';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const a6 = (s: string): Ipv6Address => Ipv6Address.parse(s);
-const ph = (src: string, dst: string): PseudoHeader => ({ src: a6(src), dst: a6(dst) });
-
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
 
 // a-radvd.pcap frames 10 and 11: ping6 echo request and reply.
 const PING_DATA =
@@ -225,22 +220,23 @@ describe('ICMPv6 (RFC 4443)', () => {
     );
     const flat = (r: Icmpv6Repr): unknown =>
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v instanceof Uint8Array ? toHex(v) : v]));
-    fc.assert(
-      fc.property(arb, (r) => {
-        expect(flat(icmpv6.parse(icmpv6.encode(r, ctx), ctx))).toEqual(flat(r));
-      }),
+    roundTrip(
+      arb,
+      (r) => icmpv6.encode(r, ctx),
+      (b) => icmpv6.parse(b, ctx),
+      { normalize: flat },
     );
   });
 
   it('hostile input: random bytes and mutated messages parse or throw DecodeError, nothing else (property)', () => {
     const verified = ECHO_REQ_PH;
     const unverified = { ...ECHO_REQ_PH, verifyChecksum: false };
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 200 }), (b) => {
+    hostileBytes(
+      (b) => {
         onlyDecodeError(() => icmpv6.parse(b, verified));
-        onlyDecodeError(() => icmpv6.parse(b, unverified));
-      }),
-      { numRuns: 500 },
+        icmpv6.parse(b, unverified);
+      },
+      { maxLength: 200, numRuns: 500 },
     );
     // Random bodies behind every interesting type byte.
     fc.assert(
@@ -258,20 +254,18 @@ describe('ICMPv6 (RFC 4443)', () => {
       ),
       { numRuns: 1000 },
     );
-    fc.assert(
-      fc.property(
-        fc.constantFrom(...CORPUS),
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
-        fc.nat(),
-        (m, muts, cut) => {
-          const b = m.slice();
-          for (const [i, v] of muts) b[i % b.length] = v;
-          const t = b.subarray(0, b.length - (cut % (b.length + 1)));
-          onlyDecodeError(() => icmpv6.parse(t, unverified));
-          onlyDecodeError(() => icmpv6.parse(t, verified));
-        },
-      ),
-      { numRuns: 2000 },
+    hostileMutations(
+      fc.constantFrom(...CORPUS),
+      (m) => m.slice(),
+      (b) => icmpv6.parse(b, unverified),
+      {
+        minMutations: 1,
+        maxMutations: 6,
+        numRuns: 2000,
+        truncate: dropSuffix,
+        truncated: [(b) => icmpv6.parse(b, unverified), (b) => icmpv6.parse(b, verified)],
+        whole: [],
+      },
     );
   });
 });

@@ -1,13 +1,5 @@
-import { DecodeError } from '../decode-error';
 import { type Codec, encodeWith, ensure, ensureRoom, put16, put32, u16, u32 } from '../codec';
-import {
-  type PseudoHeader,
-  checksumValid,
-  checksumWith,
-  finishChecksum,
-  transportPseudoSum,
-  onesSum,
-} from '../checksum';
+import { type PseudoHeader, checksumWith, transportPseudoSum, verifyChecksumAt2 } from '../checksum';
 import {
   ICMP6_DST_UNREACH,
   ICMP6_ECHO_REPLY,
@@ -120,18 +112,7 @@ function pseudoSum(ctx: PseudoHeader, length: number): number {
 
 function parse(bytes: Uint8Array, ctx: PseudoHeader): Icmpv6Repr {
   ensure(bytes, 0, ICMPV6_HEADER_LEN, P, 'header');
-  if (ctx.verifyChecksum !== false) {
-    const sum = pseudoSum(ctx, bytes.length);
-    if (!checksumValid(sum, bytes)) {
-      const want = finishChecksum(onesSum(bytes, 4, bytes.length, onesSum(bytes, 0, 2, sum)));
-      throw new DecodeError(
-        P,
-        'checksum',
-        2,
-        `0x${u16(bytes, 2).toString(16).padStart(4, '0')} is wrong (want 0x${want.toString(16).padStart(4, '0')})`,
-      );
-    }
-  }
+  if (ctx.verifyChecksum !== false) verifyChecksumAt2(P, bytes, pseudoSum(ctx, bytes.length));
   const type = bytes[0]!;
   const code = bytes[1]!;
   switch (type) {

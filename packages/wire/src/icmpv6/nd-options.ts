@@ -108,6 +108,26 @@ export interface RouteInfoOption {
   routeLifetime: number;
   /** Bits beyond the option's 0/8/16 prefix bytes are zero. */
   prefix: Ipv6Address;
+  /**
+   * The wire Length in 8-octet units (1..3), kept on parse when the sender
+   * used more than the prefix length needs (RFC 4191 2.3 allows it: radvd
+   * sends a /48 with Length 3). Emit uses it when it is large enough for the
+   * prefix length, else the shortest Length, so such options re-encode
+   * byte-identically.
+   */
+  length?: number;
+}
+
+/** RFC 4191 2.3: the shortest Length (8-octet units) for a Route Information prefix length. */
+function routeInfoMinUnits(prefixLength: number): number {
+  return prefixLength === 0 ? 1 : prefixLength <= 64 ? 2 : 3;
+}
+
+/** The Length emit writes: the repr's own when it fits the prefix length and 1..3, else the shortest. */
+function routeInfoUnits(opt: RouteInfoOption): number {
+  const min = routeInfoMinUnits(opt.prefixLength);
+  const l = opt.length;
+  return l !== undefined && Number.isInteger(l) && l >= min && l <= 3 ? l : min;
 }
 
 export interface RdnssOption {
@@ -241,7 +261,7 @@ export function parseNdOption(bytes: Uint8Array, offset: number): NdOption {
       const plen = bytes[o + 2]!;
       if (units > 3) return malformed(type, bytes.subarray(o + 2, end), `length ${units}, want 1-3`);
       if (plen > 128) return malformed(type, bytes.subarray(o + 2, end), `prefix length ${plen} > 128`);
-      if ((plen > 64 && units < 3) || (plen > 0 && units < 2)) {
+      if (units < routeInfoMinUnits(plen)) {
         return malformed(
           type,
           bytes.subarray(o + 2, end),
@@ -256,6 +276,7 @@ export function parseNdOption(bytes: Uint8Array, offset: number): NdOption {
         preference: decodePreference(bytes[o + 3]!),
         routeLifetime: u32(bytes, o + 4),
         prefix: Ipv6Address.fromBytes(p),
+        ...(units > routeInfoMinUnits(plen) ? { length: units } : {}),
       };
     }
     case ND_OPT_RDNSS: {
@@ -381,7 +402,7 @@ export function ndOptionLen(opt: NdOption): number {
     case 'homeAgentInfo':
       return 8;
     case 'routeInfo':
-      return opt.prefixLength === 0 ? 8 : opt.prefixLength <= 64 ? 16 : 24;
+      return 8 * routeInfoUnits(opt);
     case 'rdnss':
       return 8 + 16 * opt.servers.length;
     case 'dnssl': {

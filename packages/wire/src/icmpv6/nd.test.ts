@@ -2,25 +2,11 @@ import { Ipv6Address, MacAddress } from '@kame/addr';
 import fc from 'fast-check';
 import type { PseudoHeader } from '../checksum';
 import { DecodeError } from '../decode-error';
+import { hex, plain as norm, toHex, a6, ph } from '../../test/support/properties';
 import { ND_ROUTER_ADVERT } from './constants';
 import { type Icmpv6Repr, icmpv6 } from './icmpv6';
 import type { NdMessageRepr, RouterAdvertRepr } from './nd';
 import type { NdOption, RouterPreference } from './nd-options';
-
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
-const toHex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
-const a6 = (s: string): Ipv6Address => Ipv6Address.parse(s);
-const ph = (src: string, dst: string): PseudoHeader => ({ src: a6(src), dst: a6(dst) });
-
-function norm(v: unknown): unknown {
-  if (v instanceof Uint8Array) return toHex(v);
-  if (v instanceof Ipv6Address || v instanceof MacAddress) return v.toString();
-  if (Array.isArray(v)) return v.map(norm);
-  if (v !== null && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, norm(x)]));
-  }
-  return v;
-}
 
 // ICMPv6 messages copied from /work/shared/vectors/a-radvd.pcap (after Ethernet and IPv6 headers).
 const RADVD_RA = hex(

@@ -2,6 +2,15 @@ import { Ipv4Address } from '@kame/addr';
 import { checksumValid, checksumWith } from '../checksum';
 import { type Codec, encodeWith, ensure, ensureRoom, put16, u16 } from '../codec';
 import { DecodeError } from '../decode-error';
+import {
+  KL_OPT_EOL,
+  KL_OPT_NOP,
+  type KindLengthSyntax,
+  emitKindLengthOptions,
+  kindLengthOptionSize,
+  kindLengthOptionsLen,
+  parseKindLengthOptions,
+} from '../kind-length-options';
 
 /**
  * IPv4 header, RFC 791 3.1:
@@ -13,8 +22,8 @@ export const IPV4_HEADER_LEN = 20;
 export const IPV4_MAX_HEADER_LEN = 60;
 export const IPV4_MAX_OPTIONS_LEN = 40;
 
-export const IPV4_OPT_EOL = 0;
-export const IPV4_OPT_NOP = 1;
+export const IPV4_OPT_EOL = KL_OPT_EOL;
+export const IPV4_OPT_NOP = KL_OPT_NOP;
 /** RFC 2113 2.1: Router Alert, copied flag set, length 4, 16-bit value. */
 export const IPV4_OPT_ROUTER_ALERT = 0x94;
 
@@ -100,35 +109,18 @@ export class Ipv4Packet {
   }
 }
 
-function parseOptions(bytes: Uint8Array, start: number, end: number): Ipv4Option[] {
-  const options: Ipv4Option[] = [];
-  let i = start;
-  while (i < end) {
-    const type = bytes[i]!;
-    if (type === IPV4_OPT_EOL) {
-      options.push({ kind: 'eol' });
-      break;
-    }
-    if (type === IPV4_OPT_NOP) {
-      options.push({ kind: 'nop' });
-      i++;
-      continue;
-    }
-    if (i + 2 > end) throw new DecodeError('IPv4', 'option length', i, 'option type without a length octet');
-    const len = bytes[i + 1]!;
-    if (len < 2) throw new DecodeError('IPv4', 'option length', i + 1, `${len} (minimum 2)`);
-    if (i + len > end)
-      throw new DecodeError('IPv4', 'option length', i + 1, `${len} runs past the header end`);
-    if (type === IPV4_OPT_ROUTER_ALERT) {
-      if (len !== 4) throw new DecodeError('IPv4', 'Router Alert length', i + 1, `${len} (want 4)`);
-      options.push({ kind: 'routerAlert', value: u16(bytes, i + 2) });
-    } else {
-      options.push({ kind: 'unknown', type, data: bytes.subarray(i + 2, i + len) });
-    }
-    i += len;
-  }
-  return options;
-}
+type Ipv4OwnOption = Extract<Ipv4Option, { kind: 'routerAlert' }>;
+
+/** RFC 791 3.1 option-type, option-length; the only option decoded is Router Alert. */
+const OPTIONS: KindLengthSyntax<Ipv4OwnOption> = {
+  protocol: 'IPv4',
+  kindWord: 'type',
+  known(type, bytes, i, len) {
+    if (type !== IPV4_OPT_ROUTER_ALERT) return undefined;
+    if (len !== 4) throw new DecodeError('IPv4', 'Router Alert length', i + 1, `${len} (want 4)`);
+    return { kind: 'routerAlert', value: u16(bytes, i + 2) };
+  },
+};
 
 function parse(bytes: Uint8Array, ctx: Ipv4ParseContext | void): Ipv4Repr {
   const p = Ipv4Packet.of(bytes);
@@ -157,29 +149,18 @@ function parse(bytes: Uint8Array, ctx: Ipv4ParseContext | void): Ipv4Repr {
     protocol: p.protocol,
     src: Ipv4Address.fromBytes(bytes, 12),
     dst: Ipv4Address.fromBytes(bytes, 16),
-    options: hlen === IPV4_HEADER_LEN ? [] : parseOptions(bytes, IPV4_HEADER_LEN, hlen),
+    options: hlen === IPV4_HEADER_LEN ? [] : parseKindLengthOptions(bytes, IPV4_HEADER_LEN, hlen, OPTIONS),
     payload: bytes.subarray(hlen, total),
   };
 }
 
 export function ipv4OptionSize(o: Ipv4Option): number {
-  switch (o.kind) {
-    case 'eol':
-    case 'nop':
-      return 1;
-    case 'routerAlert':
-      return 4;
-    case 'unknown':
-      return 2 + o.data.length;
-  }
+  return kindLengthOptionSize<Ipv4OwnOption>(o, () => 4); // Router Alert
 }
 
 /** Header length in octets for a repr: 20 plus the options padded to 4. */
 export function ipv4HeaderLen(r: Ipv4Repr): number {
-  let n = 0;
-  const opts = r.options;
-  for (let k = 0; k < opts.length; k++) n += ipv4OptionSize(opts[k]!);
-  return IPV4_HEADER_LEN + ((n + 3) & ~3);
+  return IPV4_HEADER_LEN + kindLengthOptionsLen(r.options, ipv4OptionSize);
 }
 
 function bufferLen(r: Ipv4Repr): number {
@@ -209,31 +190,12 @@ function emit(r: Ipv4Repr, buf: Uint8Array, offset: number): number {
   buf[offset + 11] = 0;
   buf.set(r.src.bytes, offset + 12);
   buf.set(r.dst.bytes, offset + 16);
-  let i = offset + IPV4_HEADER_LEN;
-  const opts = r.options;
-  for (let k = 0; k < opts.length; k++) {
-    const o = opts[k]!;
-    switch (o.kind) {
-      case 'eol':
-        buf[i++] = IPV4_OPT_EOL;
-        break;
-      case 'nop':
-        buf[i++] = IPV4_OPT_NOP;
-        break;
-      case 'routerAlert':
-        buf[i] = IPV4_OPT_ROUTER_ALERT;
-        buf[i + 1] = 4;
-        put16(buf, i + 2, o.value & 0xffff);
-        i += 4;
-        break;
-      case 'unknown':
-        buf[i] = o.type;
-        buf[i + 1] = 2 + o.data.length;
-        buf.set(o.data, i + 2);
-        i += 2 + o.data.length;
-        break;
-    }
-  }
+  const i = emitKindLengthOptions<Ipv4OwnOption>(r.options, buf, offset + IPV4_HEADER_LEN, (o, b, at) => {
+    b[at] = IPV4_OPT_ROUTER_ALERT;
+    b[at + 1] = 4;
+    put16(b, at + 2, o.value & 0xffff);
+    return 4;
+  });
   buf.fill(IPV4_OPT_EOL, i, offset + hlen);
   put16(buf, offset + 10, checksumWith(0, buf, offset, offset + hlen));
   buf.set(r.payload, offset + hlen);

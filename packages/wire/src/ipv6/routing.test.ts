@@ -1,17 +1,10 @@
 import { Ipv6Address } from '@kame/addr';
 import fc from 'fast-check';
 import { DecodeError } from '../decode-error';
+import { hex, hostileBytes, hostileMutations, roundTrip } from '../../test/support/properties';
 import { IPPROTO_ICMPV6, IPPROTO_TCP } from './protocols';
 import { type Ipv6RoutingRepr, ipv6Routing, ipv6RoutingType } from './routing';
 
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 const A1 = '20010db8000000000000000000000001';
 const A2 = '20010db8000000000000000000000002';
 
@@ -94,38 +87,33 @@ describe('IPv6 Routing header (RFC 8200 4.4)', () => {
   });
 
   it('round-trips any repr (property)', () => {
-    fc.assert(
-      fc.property(reprArb, (r) => {
-        const b = ipv6Routing.encode(r);
-        expect(b.length).toBe(ipv6Routing.bufferLen(r));
-        expect(norm(ipv6Routing.parse(b))).toEqual(norm(r));
-      }),
+    roundTrip(
+      reprArb,
+      (r) => ipv6Routing.encode(r),
+      (b) => ipv6Routing.parse(b),
+      {
+        normalize: norm,
+        bufferLen: (r) => ipv6Routing.bufferLen(r),
+      },
     );
   });
 
   it('hostile input: random bytes, mutations and truncations throw only DecodeError', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 64 }), (b) => {
+    hostileBytes(
+      (b) => {
         if (b.length > 2) {
           b[1] = b[1]! & 7;
           b[2] = b[2]! & 3;
         }
-        onlyDecodeError(() => ipv6Routing.parse(b));
-      }),
-      { numRuns: 2000 },
+        return ipv6Routing.parse(b);
+      },
+      { maxLength: 64, numRuns: 2000 },
     );
-    fc.assert(
-      fc.property(
-        reprArb,
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
-        fc.nat(),
-        (r, muts, cut) => {
-          const b = ipv6Routing.encode(r);
-          for (const [i, v] of muts) b[i % b.length] = v;
-          onlyDecodeError(() => ipv6Routing.parse(b.subarray(0, cut % (b.length + 1))));
-          onlyDecodeError(() => ipv6Routing.parse(b));
-        },
-      ),
+    hostileMutations(
+      reprArb,
+      (r) => ipv6Routing.encode(r),
+      (b) => ipv6Routing.parse(b),
+      { maxMutations: 4 },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { Ipv4Address, Ipv6Address } from '@kame/addr';
 import fc from 'fast-check';
 import { finishChecksum, onesSum, type PseudoHeader } from '../checksum';
-import { DecodeError } from '../decode-error';
+import { hex, hostileBytes, hostileMutations } from '../../test/support/properties';
 import {
   TCP_ACK,
   TCP_CWR,
@@ -24,15 +24,6 @@ import {
   tcp,
   tcpHeaderLen,
 } from './tcp';
-
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 const V6: PseudoHeader = { src: Ipv6Address.parse('2001:db8::1'), dst: Ipv6Address.parse('2001:db8::2') };
 const V4: PseudoHeader = { src: Ipv4Address.parse('192.0.2.1'), dst: Ipv4Address.parse('192.0.2.2') };
@@ -226,31 +217,21 @@ describe('TCP header (RFC 9293 3.1)', () => {
   });
 
   it('hostile input: random bytes throw only DecodeError', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 80 }), ctxArb, fc.boolean(), (b, ctx, verify) => {
+    hostileBytes(
+      (b, [ctx, verify]) => {
         if (b.length > 12) b[12] = (Math.min(15, Math.max(5, b.length >> 2)) << 4) | (b[12]! & 0x0f);
-        onlyDecodeError(() => tcp.parse(b, { ...ctx, verifyChecksum: verify }));
-      }),
-      { numRuns: 3000 },
+        return tcp.parse(b, { ...ctx, verifyChecksum: verify });
+      },
+      { maxLength: 80, numRuns: 3000, extra: fc.tuple(ctxArb, fc.boolean()) },
     );
   });
 
   it('hostile input: mutations and truncations of a valid segment throw only DecodeError', () => {
-    fc.assert(
-      fc.property(
-        reprArb,
-        ctxArb,
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
-        fc.nat(),
-        (r, ctx, muts, cut) => {
-          const b = tcp.encode(r, ctx);
-          for (const [i, v] of muts) b[i % b.length] = v;
-          const off = { ...ctx, verifyChecksum: false };
-          onlyDecodeError(() => tcp.parse(b.subarray(0, cut % (b.length + 1)), off));
-          onlyDecodeError(() => tcp.parse(b, off));
-          onlyDecodeError(() => tcp.parse(b, ctx));
-        },
-      ),
-    );
+    const unverified = (b: Uint8Array, [, ctx]: [TcpRepr, PseudoHeader]): unknown =>
+      tcp.parse(b, { ...ctx, verifyChecksum: false });
+    hostileMutations(fc.tuple(reprArb, ctxArb), ([r, ctx]) => tcp.encode(r, ctx), unverified, {
+      maxMutations: 4,
+      whole: [unverified, (b, [, ctx]) => tcp.parse(b, ctx)],
+    });
   });
 });

@@ -1,6 +1,15 @@
 import { checksumValid, checksumWith, transportPseudoSum, type PseudoHeader } from '../checksum';
 import { type Codec, encodeWith, ensure, ensureRoom, put16, put32, u16, u32 } from '../codec';
 import { DecodeError } from '../decode-error';
+import {
+  KL_OPT_EOL,
+  KL_OPT_NOP,
+  type KindLengthSyntax,
+  emitKindLengthOptions,
+  kindLengthOptionSize,
+  kindLengthOptionsLen,
+  parseKindLengthOptions,
+} from '../kind-length-options';
 
 /**
  * TCP header, RFC 9293 3.1:
@@ -23,8 +32,8 @@ export const TCP_URG = 0x20;
 export const TCP_ECE = 0x40;
 export const TCP_CWR = 0x80;
 
-export const TCP_OPT_EOL = 0;
-export const TCP_OPT_NOP = 1;
+export const TCP_OPT_EOL = KL_OPT_EOL;
+export const TCP_OPT_NOP = KL_OPT_NOP;
 /** RFC 9293 3.2 Maximum Segment Size. */
 export const TCP_OPT_MSS = 2;
 /** RFC 7323 2.2 Window Scale. */
@@ -109,38 +118,23 @@ function badLen(i: number, name: string, len: number, want: string): DecodeError
   return new DecodeError('TCP', `${name} option length`, i + 1, `${len} (want ${want})`);
 }
 
-function parseOptions(bytes: Uint8Array, start: number, end: number): TcpOption[] {
-  const options: TcpOption[] = [];
-  let i = start;
-  while (i < end) {
-    const type = bytes[i]!;
-    if (type === TCP_OPT_EOL) {
-      options.push({ kind: 'eol' });
-      break;
-    }
-    if (type === TCP_OPT_NOP) {
-      options.push({ kind: 'nop' });
-      i++;
-      continue;
-    }
-    if (i + 2 > end) throw new DecodeError('TCP', 'option length', i, 'option kind without a length octet');
-    const len = bytes[i + 1]!;
-    if (len < 2) throw new DecodeError('TCP', 'option length', i + 1, `${len} (minimum 2)`);
-    if (i + len > end)
-      throw new DecodeError('TCP', 'option length', i + 1, `${len} runs past the header end`);
-    switch (type) {
+type TcpOwnOption = Exclude<TcpOption, { kind: 'eol' | 'nop' | 'unknown' }>;
+
+/** RFC 9293 3.2 option-kind, option-length: MSS, window scale, SACK-permitted, SACK and timestamps decoded. */
+const OPTIONS: KindLengthSyntax<TcpOwnOption> = {
+  protocol: 'TCP',
+  kindWord: 'kind',
+  known(kind, bytes, i, len) {
+    switch (kind) {
       case TCP_OPT_MSS:
         if (len !== 4) throw badLen(i, 'MSS', len, '4');
-        options.push({ kind: 'mss', mss: u16(bytes, i + 2) });
-        break;
+        return { kind: 'mss', mss: u16(bytes, i + 2) };
       case TCP_OPT_WINDOW_SCALE:
         if (len !== 3) throw badLen(i, 'window scale', len, '3');
-        options.push({ kind: 'windowScale', shift: bytes[i + 2]! });
-        break;
+        return { kind: 'windowScale', shift: bytes[i + 2]! };
       case TCP_OPT_SACK_PERMITTED:
         if (len !== 2) throw badLen(i, 'SACK-permitted', len, '2');
-        options.push({ kind: 'sackPermitted' });
-        break;
+        return { kind: 'sackPermitted' };
       case TCP_OPT_SACK: {
         if (len < 10 || (len - 2) % 8 !== 0) throw badLen(i, 'SACK', len, '2 + 8n, n >= 1');
         const n = (len - 2) / 8;
@@ -149,20 +143,16 @@ function parseOptions(bytes: Uint8Array, start: number, end: number): TcpOption[
           const o = i + 2 + 8 * k;
           blocks[k] = { left: u32(bytes, o), right: u32(bytes, o + 4) };
         }
-        options.push({ kind: 'sack', blocks });
-        break;
+        return { kind: 'sack', blocks };
       }
       case TCP_OPT_TIMESTAMPS:
         if (len !== 10) throw badLen(i, 'timestamps', len, '10');
-        options.push({ kind: 'timestamps', tsVal: u32(bytes, i + 2), tsEcr: u32(bytes, i + 6) });
-        break;
+        return { kind: 'timestamps', tsVal: u32(bytes, i + 2), tsEcr: u32(bytes, i + 6) };
       default:
-        options.push({ kind: 'unknown', type, data: bytes.subarray(i + 2, i + len) });
+        return undefined;
     }
-    i += len;
-  }
-  return options;
-}
+  },
+};
 
 function parse(bytes: Uint8Array, ctx: PseudoHeader): TcpRepr {
   const s = TcpSegment.of(bytes);
@@ -183,16 +173,17 @@ function parse(bytes: Uint8Array, ctx: PseudoHeader): TcpRepr {
     flags: s.flags,
     window: s.window,
     urgentPointer: s.urgentPointer,
-    options: hlen === TCP_HEADER_LEN ? [] : parseOptions(bytes, TCP_HEADER_LEN, hlen),
+    options: hlen === TCP_HEADER_LEN ? [] : parseKindLengthOptions(bytes, TCP_HEADER_LEN, hlen, OPTIONS),
     payload: bytes.subarray(hlen),
   };
 }
 
 export function tcpOptionSize(o: TcpOption): number {
+  return kindLengthOptionSize<TcpOwnOption>(o, ownOptionSize);
+}
+
+function ownOptionSize(o: TcpOwnOption): number {
   switch (o.kind) {
-    case 'eol':
-    case 'nop':
-      return 1;
     case 'mss':
       return 4;
     case 'windowScale':
@@ -203,78 +194,52 @@ export function tcpOptionSize(o: TcpOption): number {
       return 2 + 8 * o.blocks.length;
     case 'timestamps':
       return 10;
-    case 'unknown':
-      return 2 + o.data.length;
   }
 }
 
 /** Header length in octets for a repr: 20 plus the options padded to 4. */
 export function tcpHeaderLen(r: TcpRepr): number {
-  let n = 0;
-  const opts = r.options;
-  for (let k = 0; k < opts.length; k++) n += tcpOptionSize(opts[k]!);
-  return TCP_HEADER_LEN + ((n + 3) & ~3);
+  return TCP_HEADER_LEN + kindLengthOptionsLen(r.options, tcpOptionSize);
 }
 
 function bufferLen(r: TcpRepr): number {
   return tcpHeaderLen(r) + r.payload.length;
 }
 
-function emitOptions(opts: TcpOption[], buf: Uint8Array, start: number): number {
-  let i = start;
-  for (let k = 0; k < opts.length; k++) {
-    const o = opts[k]!;
-    switch (o.kind) {
-      case 'eol':
-        buf[i++] = TCP_OPT_EOL;
-        break;
-      case 'nop':
-        buf[i++] = TCP_OPT_NOP;
-        break;
-      case 'mss':
-        buf[i] = TCP_OPT_MSS;
-        buf[i + 1] = 4;
-        put16(buf, i + 2, o.mss & 0xffff);
-        i += 4;
-        break;
-      case 'windowScale':
-        buf[i] = TCP_OPT_WINDOW_SCALE;
-        buf[i + 1] = 3;
-        buf[i + 2] = o.shift;
-        i += 3;
-        break;
-      case 'sackPermitted':
-        buf[i] = TCP_OPT_SACK_PERMITTED;
-        buf[i + 1] = 2;
-        i += 2;
-        break;
-      case 'sack':
-        buf[i] = TCP_OPT_SACK;
-        buf[i + 1] = 2 + 8 * o.blocks.length;
-        i += 2;
-        for (let b = 0; b < o.blocks.length; b++) {
-          const blk = o.blocks[b]!;
-          put32(buf, i, blk.left >>> 0);
-          put32(buf, i + 4, blk.right >>> 0);
-          i += 8;
-        }
-        break;
-      case 'timestamps':
-        buf[i] = TCP_OPT_TIMESTAMPS;
-        buf[i + 1] = 10;
-        put32(buf, i + 2, o.tsVal >>> 0);
-        put32(buf, i + 6, o.tsEcr >>> 0);
-        i += 10;
-        break;
-      case 'unknown':
-        buf[i] = o.type;
-        buf[i + 1] = 2 + o.data.length;
-        buf.set(o.data, i + 2);
-        i += 2 + o.data.length;
-        break;
+function emitOwnOption(o: TcpOwnOption, buf: Uint8Array, i: number): number {
+  switch (o.kind) {
+    case 'mss':
+      buf[i] = TCP_OPT_MSS;
+      buf[i + 1] = 4;
+      put16(buf, i + 2, o.mss & 0xffff);
+      return 4;
+    case 'windowScale':
+      buf[i] = TCP_OPT_WINDOW_SCALE;
+      buf[i + 1] = 3;
+      buf[i + 2] = o.shift;
+      return 3;
+    case 'sackPermitted':
+      buf[i] = TCP_OPT_SACK_PERMITTED;
+      buf[i + 1] = 2;
+      return 2;
+    case 'sack': {
+      const len = 2 + 8 * o.blocks.length;
+      buf[i] = TCP_OPT_SACK;
+      buf[i + 1] = len;
+      for (let b = 0; b < o.blocks.length; b++) {
+        const blk = o.blocks[b]!;
+        put32(buf, i + 2 + 8 * b, blk.left >>> 0);
+        put32(buf, i + 6 + 8 * b, blk.right >>> 0);
+      }
+      return len;
     }
+    case 'timestamps':
+      buf[i] = TCP_OPT_TIMESTAMPS;
+      buf[i + 1] = 10;
+      put32(buf, i + 2, o.tsVal >>> 0);
+      put32(buf, i + 6, o.tsEcr >>> 0);
+      return 10;
   }
-  return i;
 }
 
 /** Writes the segment with a correct checksum (RFC 9293 3.1). */
@@ -295,7 +260,7 @@ function emit(r: TcpRepr, buf: Uint8Array, offset: number, ctx: PseudoHeader): n
   buf[offset + 16] = 0;
   buf[offset + 17] = 0;
   put16(buf, offset + 18, r.urgentPointer & 0xffff);
-  const end = emitOptions(r.options, buf, offset + TCP_HEADER_LEN);
+  const end = emitKindLengthOptions<TcpOwnOption>(r.options, buf, offset + TCP_HEADER_LEN, emitOwnOption);
   buf.fill(TCP_OPT_EOL, end, offset + hlen);
   buf.set(r.payload, offset + hlen);
   put16(buf, offset + 16, checksumWith(transportPseudoSum(ctx, n, IPPROTO_TCP), buf, offset, offset + n));

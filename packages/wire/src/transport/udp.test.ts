@@ -2,16 +2,8 @@ import { Ipv4Address, Ipv6Address } from '@kame/addr';
 import fc from 'fast-check';
 import { onesSum, finishChecksum, type PseudoHeader } from '../checksum';
 import { DecodeError } from '../decode-error';
+import { hex, hostileBytes, hostileMutations, roundTrip } from '../../test/support/properties';
 import { type UdpRepr, UdpDatagram, udp } from './udp';
-
-function onlyDecodeError(f: () => unknown): void {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-  }
-}
-const hex = (s: string): Uint8Array => Uint8Array.from(Buffer.from(s.replace(/\s+/g, ''), 'hex'));
 
 const V6: PseudoHeader = { src: Ipv6Address.parse('fe80::1'), dst: Ipv6Address.parse('ff02::1') };
 const V4: PseudoHeader = { src: Ipv4Address.parse('192.0.2.1'), dst: Ipv4Address.parse('192.0.2.2') };
@@ -64,6 +56,19 @@ describe('UDP (RFC 768; RFC 8200 8.1; RFC 2675 4)', () => {
     const b = hex('0209 0209 000a 0000 6869');
     expect(() => udp.parse(b, V6)).toThrow(/UDP checksum at 6: zero over IPv6/);
     expect(() => udp.parse(b, { ...V6, verifyChecksum: false })).toThrow(DecodeError);
+  });
+
+  it('RFC 6935 / RFC 6936: a zero checksum over IPv6 is accepted only with allowZeroChecksum', () => {
+    const b = hex('0209 0209 000a 0000 6869');
+    expect(() => udp.parse(b, V6)).toThrow(/UDP checksum at 6: zero over IPv6/);
+    expect(() => udp.parse(b, { ...V6, allowZeroChecksum: false })).toThrow(DecodeError);
+    const r = udp.parse(b, { ...V6, allowZeroChecksum: true });
+    expect(norm(r)).toEqual({ srcPort: 521, dstPort: 521, payload: [0x68, 0x69] });
+    expect(udp.parse(b, { ...V6, allowZeroChecksum: true, verifyChecksum: false }).payload.length).toBe(2);
+    // A non-zero checksum is still verified.
+    expect(() => udp.parse(hex('0209 0209 000a 95d8 6869'), { ...V6, allowZeroChecksum: true })).toThrow(
+      /UDP checksum at 6: 0x95d8 does not verify/,
+    );
   });
 
   it('RFC 768: a computed checksum of zero is sent as 0xffff and verifies', () => {
@@ -123,36 +128,28 @@ describe('UDP (RFC 768; RFC 8200 8.1; RFC 2675 4)', () => {
   });
 
   it('round-trips any repr over IPv6 and IPv4 (property)', () => {
-    fc.assert(
-      fc.property(reprArb, ctxArb, (r, ctx) => {
-        const b = udp.encode(r, ctx);
-        expect(b.length).toBe(udp.bufferLen(r));
-        expect(norm(udp.parse(b, ctx))).toEqual(norm(r));
-      }),
+    roundTrip(
+      reprArb,
+      (r, ctx) => udp.encode(r, ctx),
+      (b, ctx) => udp.parse(b, ctx),
+      {
+        normalize: norm,
+        bufferLen: (r) => udp.bufferLen(r),
+        ctx: ctxArb,
+      },
     );
   });
 
   it('hostile input: random bytes, mutations and truncations throw only DecodeError', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 40 }), ctxArb, fc.boolean(), (b, ctx, verify) =>
-        onlyDecodeError(() => udp.parse(b, { ...ctx, verifyChecksum: verify })),
-      ),
-      { numRuns: 2000 },
-    );
-    fc.assert(
-      fc.property(
-        reprArb,
-        ctxArb,
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
-        fc.nat(),
-        (r, ctx, muts, cut) => {
-          const b = udp.encode(r, ctx);
-          for (const [i, v] of muts) b[i % b.length] = v;
-          onlyDecodeError(() => udp.parse(b.subarray(0, cut % (b.length + 1)), ctx));
-          onlyDecodeError(() => udp.parse(b, ctx));
-          onlyDecodeError(() => udp.parse(b, { ...ctx, verifyChecksum: false }));
-        },
-      ),
-    );
+    hostileBytes((b, [ctx, verify]) => udp.parse(b, { ...ctx, verifyChecksum: verify }), {
+      maxLength: 40,
+      numRuns: 2000,
+      extra: fc.tuple(ctxArb, fc.boolean()),
+    });
+    const verified = (b: Uint8Array, [, ctx]: [UdpRepr, PseudoHeader]): unknown => udp.parse(b, ctx);
+    hostileMutations(fc.tuple(reprArb, ctxArb), ([r, ctx]) => udp.encode(r, ctx), verified, {
+      maxMutations: 4,
+      whole: [verified, (b, [, ctx]) => udp.parse(b, { ...ctx, verifyChecksum: false })],
+    });
   });
 });

@@ -12,6 +12,8 @@ import { DecodeError } from '../decode-error';
  * UDP, RFC 768: source port(16) destination port(16) length(16) checksum(16).
  * Over IPv6 the checksum is mandatory (RFC 8200 8.1) and a jumbogram's UDP
  * length is written as 0 and taken from the IPv6 payload (RFC 2675 4).
+ * A zero checksum over IPv6 is accepted only when the context allows it for
+ * a tunnel (RFC 6935, RFC 6936: `allowZeroChecksum`).
  */
 export const UDP_HEADER_LEN = 8;
 const IPPROTO_UDP = 17;
@@ -61,8 +63,10 @@ function parse(bytes: Uint8Array, ctx: PseudoHeader): UdpRepr {
   }
   const checksum = d.checksum;
   if (checksum === 0) {
-    // RFC 768: zero means "no checksum" over IPv4; RFC 8200 8.1 forbids it over IPv6.
-    if (v6) throw new DecodeError('UDP', 'checksum', 6, 'zero over IPv6 (RFC 8200 8.1)');
+    // RFC 768: zero means "no checksum" over IPv4; RFC 8200 8.1 forbids it over
+    // IPv6 unless the context accepts it for a tunnel (RFC 6935 5, RFC 6936).
+    if (v6 && ctx.allowZeroChecksum !== true)
+      throw new DecodeError('UDP', 'checksum', 6, 'zero over IPv6 (RFC 8200 8.1)');
   } else if (
     ctx.verifyChecksum !== false &&
     !checksumValid(transportPseudoSum(ctx, len, IPPROTO_UDP), bytes, 0, len)

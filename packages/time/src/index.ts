@@ -1,0 +1,4 @@
+export * from './clock';
+export * from './virtual-clock';
+export * from './real-clock';
+export * from './random';
