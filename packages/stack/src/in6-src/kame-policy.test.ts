@@ -1,19 +1,9 @@
 import { Ipv6Address } from '@kame/addr';
-import type { SourceAddressFlags, SourceCandidate, SourceSelection, SourceSelectionInput } from './candidate';
+import type { SourceSelection, SourceSelectionInput } from './candidate';
 import { selectSourceAddress } from './kame-policy';
+import { cand } from '../../test/support/source-candidate';
 
 const a = (s: string): Ipv6Address => Ipv6Address.parse(s);
-const cand = (
-  address: string,
-  ifindex: number,
-  flags: SourceAddressFlags = {},
-  prefixLength = 64,
-): SourceCandidate => ({
-  address: a(address),
-  ifindex,
-  prefixLength,
-  flags,
-});
 const pick = (
   input: Omit<SourceSelectionInput, 'useDeprecated'> & { useDeprecated?: boolean | number },
 ): string => {

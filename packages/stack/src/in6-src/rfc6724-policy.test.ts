@@ -1,22 +1,12 @@
 import { Ipv6Address } from '@kame/addr';
 import { newIp6Stat } from '../stats/ip6stat';
-import type { SourceAddressFlags, SourceCandidate, SourceSelectionInput } from './candidate';
+import type { SourceSelectionInput } from './candidate';
 import { selectSourceAddress } from './kame-policy';
+import { cand } from '../../test/support/source-candidate';
 import { policyLabel, selectSourceAddressRfc6724 } from './rfc6724-policy';
 import { countSourceSelection } from './source-stats';
 
 const a = (s: string): Ipv6Address => Ipv6Address.parse(s);
-const cand = (
-  address: string,
-  ifindex: number,
-  flags: SourceAddressFlags = {},
-  prefixLength = 64,
-): SourceCandidate => ({
-  address: a(address),
-  ifindex,
-  prefixLength,
-  flags,
-});
 const pick = (input: SourceSelectionInput): string => {
   const r = selectSourceAddressRfc6724(input);
   return r.ok ? r.address.toString() : r.errno;

@@ -3,6 +3,15 @@ import { SeededRandom, VirtualClock } from '@kame/time';
 import { NeighborCache, type NeighborCacheOutput, type NsDestination } from './neighbor-cache';
 import type { NeighborCacheParams } from './params';
 
+/** A solicited, override NA from a host (RFC 4861 7.2.5's common case). */
+const solicitedNa = (target: Ipv6Address, lladdr: MacAddress) => ({
+  target,
+  lladdr,
+  router: false,
+  solicited: true,
+  override: true,
+});
+
 const A = Ipv6Address.parse('fe80::a');
 const B = Ipv6Address.parse('fe80::b');
 const C = Ipv6Address.parse('fe80::c');
@@ -36,13 +45,7 @@ function setup(params: Partial<NeighborCacheParams> = {}, seed = 1) {
 function reachable(params: Partial<NeighborCacheParams> = {}) {
   const env = setup(params);
   env.cache.resolve(A, 'p0');
-  env.cache.onNeighborAdvertisement({
-    target: A,
-    lladdr: MAC_A,
-    router: false,
-    solicited: true,
-    override: true,
-  });
+  env.cache.onNeighborAdvertisement(solicitedNa(A, MAC_A));
   env.ns.length = 0;
   env.transmitted.length = 0;
   return env;
@@ -104,13 +107,7 @@ describe('RFC 4861 7.2.2: address resolution', () => {
     cache.resolve(A, 'p2');
     cache.resolve(A, 'p3');
     expect(cache.stats.queueDrops).toBe(1);
-    cache.onNeighborAdvertisement({
-      target: A,
-      lladdr: MAC_A,
-      router: false,
-      solicited: true,
-      override: true,
-    });
+    cache.onNeighborAdvertisement(solicitedNa(A, MAC_A));
     expect(transmitted.map((t) => t.packet)).toEqual(['p2', 'p3']);
   });
 
@@ -119,13 +116,7 @@ describe('RFC 4861 7.2.2: address resolution', () => {
     cache.resolve(A, 'p1');
     cache.resolve(A, 'p2');
     clock.advance(1500);
-    cache.onNeighborAdvertisement({
-      target: A,
-      lladdr: MAC_A,
-      router: false,
-      solicited: true,
-      override: true,
-    });
+    cache.onNeighborAdvertisement(solicitedNa(A, MAC_A));
     expect(transmitted).toEqual([
       { packet: 'p1', lladdr: MAC_A.toString() },
       { packet: 'p2', lladdr: MAC_A.toString() },
@@ -284,13 +275,7 @@ describe('RFC 4861 7.2.5 / 7.2.6: NA on an existing entry', () => {
     cache.onSolicitationOrRouterMessage(A, MAC_A, { kind: 'RA' });
     expect(routerChanges).toEqual([]);
     expect(cache.lookup(A)?.isRouter).toBe(true);
-    cache.onNeighborAdvertisement({
-      target: A,
-      lladdr: MAC_A,
-      router: false,
-      solicited: true,
-      override: true,
-    });
+    cache.onNeighborAdvertisement(solicitedNa(A, MAC_A));
     expect(routerChanges).toEqual([{ target: 'fe80::a', wasRouter: true }]);
   });
 
