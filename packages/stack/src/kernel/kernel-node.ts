@@ -1,0 +1,501 @@
+import {
+  Ipv6Address,
+  Ipv6Prefix,
+  MacAddress,
+  embedScope,
+  linkLocalFromMac,
+  needsScope,
+  solicitedNodeMulticast,
+} from '@kame/addr';
+import type { Clock, Random } from '@kame/time';
+import {
+  ETHERTYPE_IPV6,
+  ethernet,
+  type Icmpv6Repr,
+  type NdOption,
+  type RedirectRepr,
+  type RouterAdvertRepr,
+} from '@kame/wire';
+import { NeighborCache } from '../nd6/neighbor-cache';
+import { RoutingTable } from '../route/routing-table';
+import { Reassembler } from '../frag6/reassembler';
+import { Sysctl, type SysctlOptions } from '../sysctl/sysctl';
+import { newIp6Stat, type Ip6Stat } from '../stats/ip6stat';
+import { newIcmp6Stat, type Icmp6Stat } from '../stats/icmp6stat';
+import { selectSourceAddress } from '../in6-src/kame-policy';
+import type { SourceCandidate } from '../in6-src/candidate';
+import {
+  IFF_LOOPBACK,
+  IFF_MULTICAST,
+  IFF_RUNNING,
+  IFF_UP,
+  Ifnet,
+  type IfnetDriver,
+  type LinkType,
+} from './ifnet';
+import {
+  IN6_IFF_ANYCAST,
+  IN6_IFF_DEPRECATED,
+  IN6_IFF_DETACHED,
+  IN6_IFF_DUPLICATED,
+  IN6_IFF_TENTATIVE,
+  type In6Ifaddr,
+} from './in6-ifaddr';
+import { ip6Input, type Ip6InputContext } from './ip6-input';
+import { icmp6Send } from './icmp6-output';
+import { sendNeighborSolicitation } from './nd6-nbr';
+import { ifOutput } from './ip6-output';
+import { KernelError } from './kernel-error';
+
+export interface KernelNodeOptions {
+  name: string;
+  clock: Clock;
+  random: Random;
+  sysctl?: SysctlOptions;
+  /** Bound on routes (every table has a bound). */
+  maxRoutes?: number;
+  /** A log sink (syslog-like levels). */
+  log?: (level: 'err' | 'warning' | 'notice' | 'info' | 'debug', message: string) => void;
+}
+
+export interface AddAddressOptions {
+  flags?: number;
+  /** Seconds; undefined = infinite. */
+  validLifetime?: number;
+  preferredLifetime?: number;
+}
+
+/**
+ * One emulated KAME kernel (a "node"): interfaces and their addresses, the
+ * routing table, per-interface neighbor caches, reassembly, sysctl and
+ * statistics. Sans-I/O: frames arrive through `input()` and leave through
+ * each interface's driver; time and randomness are injected.
+ */
+export class KernelNode {
+  readonly name: string;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly sysctl: Sysctl;
+  readonly routes: RoutingTable;
+  readonly reassembler: Reassembler;
+  readonly ip6stat: Ip6Stat = newIp6Stat();
+  readonly icmp6stat: Icmp6Stat = newIcmp6Stat();
+  readonly log: NonNullable<KernelNodeOptions['log']>;
+  private readonly ifnets: Ifnet[] = [];
+  private readonly byName = new Map<string, Ifnet>();
+  readonly lo0: Ifnet;
+
+  constructor(options: KernelNodeOptions) {
+    this.name = options.name;
+    this.clock = options.clock;
+    this.random = options.random;
+    this.sysctl = new Sysctl(options.sysctl);
+    this.log = options.log ?? (() => undefined);
+    this.routes = new RoutingTable({ clock: this.clock, maxEntries: options.maxRoutes ?? 1_000_000 });
+    this.reassembler = new Reassembler({ clock: this.clock });
+    this.lo0 = this.createLoopback();
+  }
+
+  // ---- interfaces ----------------------------------------------------------
+
+  interfaces(): readonly Ifnet[] {
+    return this.ifnets;
+  }
+
+  ifnet(nameOrIndex: string | number): Ifnet | undefined {
+    return typeof nameOrIndex === 'number' ? this.ifnets[nameOrIndex - 1] : this.byName.get(nameOrIndex);
+  }
+
+  /** Attaches an Ethernet interface (down until `ifUp`). */
+  attachEthernet(name: string, mac: MacAddress, driver: IfnetDriver, mtu = 1500): Ifnet {
+    const ifp = this.newIfnet(name, 'ether', mac, mtu, IFF_MULTICAST, driver);
+    ifp.neighbors = this.newNeighborCache(ifp);
+    return ifp;
+  }
+
+  /**
+   * ifconfig up (IMPLEMENTATION 1.4.1): marks the interface UP and RUNNING,
+   * assigns the EUI-64 link-local address with its fe80::/64 connected
+   * route, and joins ff02::1 (and each address's solicited-node group).
+   */
+  ifUp(name: string): void {
+    const ifp = this.mustIfnet(name);
+    if (ifp.up) return;
+    ifp.flags |= IFF_UP | IFF_RUNNING;
+    if (ifp.isLoopback) return;
+    this.joinGroup(ifp, Ipv6Address.parse('ff02::1'));
+    if (ifp.lladdr && !ifp.addresses.some((a) => a.address.isLinkLocal())) {
+      this.addAddress(ifp.name, linkLocalFromMac(ifp.lladdr), 64);
+    }
+  }
+
+  ifDown(name: string): void {
+    const ifp = this.mustIfnet(name);
+    ifp.flags &= ~(IFF_UP | IFF_RUNNING);
+  }
+
+  // ---- addresses (SIOCAIFADDR_IN6 / SIOCDIFADDR_IN6) ----------------------
+
+  addAddress(
+    ifname: string,
+    address: Ipv6Address,
+    prefixLength: number,
+    opts: AddAddressOptions = {},
+  ): In6Ifaddr {
+    const ifp = this.mustIfnet(ifname);
+    if (prefixLength < 0 || prefixLength > 128)
+      throw new KernelError('EINVAL', `bad prefix length ${prefixLength}`);
+    if (address.isMulticast() || address.isUnspecified()) {
+      throw new KernelError('EINVAL', `${address} cannot be an interface address`);
+    }
+    if (ifp.addresses.some((a) => a.address.equals(address))) {
+      throw new KernelError('EEXIST', `${address} already on ${ifname}`);
+    }
+    const now = this.clock.now();
+    const ia: In6Ifaddr = {
+      address,
+      prefixLength,
+      ifindex: ifp.index,
+      flags: opts.flags ?? 0,
+      validUntil: opts.validLifetime === undefined ? undefined : now + opts.validLifetime * 1000,
+      preferredUntil: opts.preferredLifetime === undefined ? undefined : now + opts.preferredLifetime * 1000,
+    };
+    ifp.addresses.push(ia);
+    if (!ifp.isLoopback) this.joinGroup(ifp, solicitedNodeMulticast(address));
+    if (prefixLength < 128 && !ifp.isLoopback) {
+      const dst = Ipv6Prefix.of(this.routeKey(address, ifp.index), prefixLength);
+      if (!this.routes.get(dst)) {
+        this.routes.add({ dst, gateway: { kind: 'link', ifindex: ifp.index }, ifindex: ifp.index });
+      }
+    }
+    this.routes.bus.publish({
+      type: 'RTM_NEWADDR',
+      pid: 0,
+      owner: 'kernel',
+      ifindex: ifp.index,
+      address: this.routeKey(address, ifp.index),
+      prefixLength,
+      flags: ia.flags,
+      metric: 0,
+    });
+    return ia;
+  }
+
+  deleteAddress(ifname: string, address: Ipv6Address): void {
+    const ifp = this.mustIfnet(ifname);
+    const i = ifp.addresses.findIndex((a) => a.address.equals(address));
+    if (i < 0) throw new KernelError('EADDRNOTAVAIL', `${address} not on ${ifname}`);
+    const [ia] = ifp.addresses.splice(i, 1);
+    if (ia) {
+      this.routes.bus.publish({
+        type: 'RTM_DELADDR',
+        pid: 0,
+        owner: 'kernel',
+        ifindex: ifp.index,
+        address: this.routeKey(address, ifp.index),
+        prefixLength: ia.prefixLength,
+        flags: ia.flags,
+        metric: 0,
+      });
+    }
+    if (!ifp.isLoopback) this.leaveGroup(ifp, solicitedNodeMulticast(address));
+    if (ia && ia.prefixLength < 128) {
+      const dst = Ipv6Prefix.of(this.routeKey(address, ifp.index), ia.prefixLength);
+      const other = ifp.addresses.some(
+        (a) => a.prefixLength === ia.prefixLength && dst.contains(this.routeKey(a.address, ifp.index)),
+      );
+      if (!other && this.routes.get(dst)) this.routes.delete(dst);
+    }
+  }
+
+  /** The interface address equal to `addr` (on `ifp` for link-local), if any. */
+  findAddress(addr: Ipv6Address, ifp?: Ifnet): In6Ifaddr | undefined {
+    const scoped = addr.isLinkLocal() || addr.isLoopback();
+    const list = scoped && ifp ? [ifp] : this.ifnets;
+    for (const i of list) for (const a of i.addresses) if (a.address.equals(addr)) return a;
+    return undefined;
+  }
+
+  // ---- multicast membership ------------------------------------------------
+
+  joinGroup(ifp: Ifnet, group: Ipv6Address): void {
+    const k = group.toString();
+    ifp.multicast.set(k, (ifp.multicast.get(k) ?? 0) + 1);
+  }
+
+  leaveGroup(ifp: Ifnet, group: Ipv6Address): void {
+    const k = group.toString();
+    const n = (ifp.multicast.get(k) ?? 0) - 1;
+    if (n > 0) ifp.multicast.set(k, n);
+    else ifp.multicast.delete(k);
+  }
+
+  isMember(ifp: Ifnet, group: Ipv6Address): boolean {
+    return ifp.multicast.has(group.toString());
+  }
+
+  // ---- input ---------------------------------------------------------------
+
+  /** A frame arrives on interface `ifindex` from its driver. */
+  input(ifindex: number, frame: Uint8Array): void {
+    const ifp = this.ifnet(ifindex);
+    if (!ifp || !ifp.running) return;
+    ifp.counters.ipackets++;
+    ifp.counters.ibytes += frame.length;
+    let eth;
+    try {
+      eth = ethernet.parse(frame);
+    } catch {
+      ifp.counters.ierrors++;
+      return;
+    }
+    const toUs = ifp.lladdr !== undefined && eth.dst.equals(ifp.lladdr);
+    if (!toUs && !eth.dst.isMulticast()) {
+      ifp.counters.iqdrops++;
+      return;
+    }
+    if (eth.etherType !== ETHERTYPE_IPV6) {
+      ifp.counters.iqdrops++;
+      return;
+    }
+    ip6Input(this, ifp, eth.payload, eth.dst.isMulticast(), eth.src);
+  }
+
+  // ---- protocol hooks (ip6protosw and the ND/MLD engines attach here) ------
+
+  private readonly protosw = new Map<number, (ctx: Ip6InputContext) => void>();
+  private readonly icmp6Taps = new Set<(ctx: Ip6InputContext, m: Icmpv6Repr) => void>();
+  /** Host RA processing (nd6_ra_input), set by the router-discovery engine. */
+  raHandler: ((ifp: Ifnet, src: Ipv6Address, ra: RouterAdvertRepr) => void) | undefined;
+  /** Redirect processing (icmp6_redirect_input). */
+  redirectHandler: ((ifp: Ifnet, src: Ipv6Address, rd: RedirectRepr) => void) | undefined;
+  /** MLD processing (mld6_input). */
+  mldHandler: ((ifp: Ifnet, src: Ipv6Address, dst: Ipv6Address, m: Icmpv6Repr) => void) | undefined;
+  /** DAD input: a message about a tentative address (nd6_dad_ns_input / nd6_dad_na_input). */
+  dadHandler:
+    | ((
+        ifp: Ifnet,
+        target: Ipv6Address,
+        kind: 'ns' | 'na',
+        srcUnspecified: boolean,
+        options: readonly NdOption[],
+      ) => void)
+    | undefined;
+  private errTokens = 0;
+  private errLast = -Infinity;
+
+  /** Registers an upper-layer input routine for a Next Header value (ip6protosw). */
+  registerProtocol(nextHeader: number, input: (ctx: Ip6InputContext) => void): void {
+    this.protosw.set(nextHeader, input);
+  }
+
+  /** Delivers to a registered protocol; false when none is registered. */
+  protocolInput(nextHeader: number, ctx: Ip6InputContext): boolean {
+    const f = this.protosw.get(nextHeader);
+    if (!f) return false;
+    f(ctx);
+    return true;
+  }
+
+  /** Every valid ICMPv6 message is offered here (raw ICMPv6 sockets). */
+  tapIcmp6(listener: (ctx: Ip6InputContext, m: Icmpv6Repr) => void): () => void {
+    this.icmp6Taps.add(listener);
+    return () => this.icmp6Taps.delete(listener);
+  }
+
+  rawIcmp6Input(ctx: Ip6InputContext, m: Icmpv6Repr): void {
+    for (const t of this.icmp6Taps) t(ctx, m);
+  }
+
+  routerAdvertInput(ifp: Ifnet, src: Ipv6Address, ra: RouterAdvertRepr): void {
+    this.raHandler?.(ifp, src, ra);
+  }
+
+  redirectInput(ifp: Ifnet, src: Ipv6Address, rd: RedirectRepr): void {
+    this.redirectHandler?.(ifp, src, rd);
+  }
+
+  mldInput(ifp: Ifnet, src: Ipv6Address, dst: Ipv6Address, m: Icmpv6Repr): void {
+    this.mldHandler?.(ifp, src, dst, m);
+  }
+
+  /**
+   * A NS or NA about one of our tentative addresses. Without a DAD engine
+   * attached, any such message from another node marks it duplicated
+   * (IMPLEMENTATION 1.2: marked and logged).
+   */
+  dadInput(
+    ifp: Ifnet,
+    target: Ipv6Address,
+    kind: 'ns' | 'na',
+    srcUnspecified: boolean,
+    options: readonly NdOption[],
+  ): void {
+    if (this.dadHandler) return this.dadHandler(ifp, target, kind, srcUnspecified, options);
+    const ia = ifp.addresses.find((a) => a.address.equals(target));
+    if (!ia) return;
+    ia.flags = (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED;
+    this.log('err', `${ifp.name}: DAD detected duplicate IPv6 address ${target}`);
+  }
+
+  /**
+   * ICMPv6 error rate limit (RFC 4443 2.4 f): at most
+   * net.inet6.icmp6.errppslimit errors per second (negative: no limit).
+   */
+  icmp6RateCheck(): boolean {
+    const limit = this.sysctl.get('net.inet6.icmp6.errppslimit');
+    if (limit < 0) return true;
+    const now = this.clock.now();
+    this.errTokens = Math.min(limit, this.errTokens + ((now - this.errLast) / 1000) * limit);
+    this.errLast = now;
+    if (this.errTokens < 1) return false;
+    this.errTokens -= 1;
+    return true;
+  }
+
+  /**
+   * RFC 4861 8.2: a router forwarding a packet back out of the interface it
+   * came in on tells the on-link source about the better first hop.
+   */
+  sendRedirect(ifp: Ifnet, ctx: Ip6InputContext, nexthop: Ipv6Address): void {
+    const { hdr } = ctx;
+    // Only to a neighbor that sent from an address we can identify on-link.
+    if (hdr.src.isUnspecified() || hdr.src.isMulticast()) return;
+    const srcRoute = this.routes.lookup(hdr.src.isLinkLocal() ? this.routeKey(hdr.src, ifp.index) : hdr.src);
+    if (
+      !hdr.src.isLinkLocal() &&
+      (!srcRoute || srcRoute.gateway.kind !== 'link' || srcRoute.ifindex !== ifp.index)
+    )
+      return;
+    if (!this.icmp6RateCheck()) return void this.icmp6stat.icp6s_toofreq++;
+    const target = nexthop;
+    const options: NdOption[] = [];
+    const known = ifp.neighbors?.lookup(target);
+    if (known?.lladdr) options.push({ kind: 'targetLinkAddr', linkAddr: known.lladdr });
+    // The redirected header quotes the packet so the whole redirect fits in 1280 bytes.
+    const room = 1280 - 40 - 40 - (options.length ? 8 : 0) - 8;
+    const quoted = ctx.packet.subarray(0, Math.max(0, Math.min(ctx.packet.length, room - (room % 8))));
+    options.push({ kind: 'redirectedHeader', packet: quoted });
+    const err = icmp6Send(this, {
+      dst: hdr.src,
+      ifindex: ifp.index,
+      hopLimit: 255,
+      message: { kind: 'redirect', code: 0, target, destination: hdr.dst, options },
+    });
+    if (!err) this.ip6stat.ip6s_redirectsent++;
+  }
+
+  // ---- helpers used by the protocol files ----------------------------------
+
+  /** Routing-table key: scoped addresses carry the interface index (IMPLEMENTATION 1.3.1). */
+  routeKey(addr: Ipv6Address, ifindex: number): Ipv6Address {
+    return needsScope(addr) ? embedScope(addr, ifindex) : addr;
+  }
+
+  /** Source address selection (IMPLEMENTATION 1.6) over this node's addresses. */
+  selectSource(dst: Ipv6Address, outgoingIfindex: number | undefined): Ipv6Address | undefined {
+    const candidates: SourceCandidate[] = [];
+    for (const ifp of this.ifnets) {
+      for (const a of ifp.addresses) {
+        candidates.push({
+          address: this.routeKey(a.address, ifp.index),
+          ifindex: ifp.index,
+          prefixLength: a.prefixLength,
+          flags: {
+            tentative: (a.flags & IN6_IFF_TENTATIVE) !== 0,
+            duplicated: (a.flags & IN6_IFF_DUPLICATED) !== 0,
+            deprecated: (a.flags & IN6_IFF_DEPRECATED) !== 0,
+            anycast: (a.flags & IN6_IFF_ANYCAST) !== 0,
+            detached: (a.flags & IN6_IFF_DETACHED) !== 0,
+          },
+        });
+      }
+    }
+    const r = selectSourceAddress({
+      destination: outgoingIfindex !== undefined ? this.routeKey(dst, outgoingIfindex) : dst,
+      ...(outgoingIfindex !== undefined ? { outgoingIfindex } : {}),
+      candidates,
+      useDeprecated: this.sysctl.get('net.inet6.ip6.use_deprecated'),
+    });
+    if (!r.ok) return undefined;
+    // Candidates are in kernel form; hand back the wire form.
+    return this.findAddressByKey(r.address);
+  }
+
+  private findAddressByKey(key: Ipv6Address): Ipv6Address | undefined {
+    for (const ifp of this.ifnets) {
+      for (const a of ifp.addresses) if (this.routeKey(a.address, ifp.index).equals(key)) return a.address;
+    }
+    return undefined;
+  }
+
+  mustIfnet(name: string | number): Ifnet {
+    const ifp = this.ifnet(name);
+    if (!ifp) throw new KernelError('ENXIO', `no such interface: ${name}`);
+    return ifp;
+  }
+
+  private newIfnet(
+    name: string,
+    type: LinkType,
+    mac: MacAddress | undefined,
+    mtu: number,
+    flags: number,
+    driver: IfnetDriver | undefined,
+  ): Ifnet {
+    if (this.byName.has(name)) throw new KernelError('EEXIST', `interface ${name} exists`);
+    if (!/^[A-Za-z][A-Za-z0-9.\-_]{0,14}$/.test(name))
+      throw new KernelError('EINVAL', `bad interface name ${name}`);
+    const ifp = new Ifnet(name, this.ifnets.length + 1, type, mac, mtu, flags, driver);
+    this.ifnets.push(ifp);
+    this.byName.set(name, ifp);
+    return ifp;
+  }
+
+  /** lo0 (IMPLEMENTATION 1.4.1): ::1/128, fe80::1, routes ::1/128 and ff01::/32, joined to ff01::1. */
+  private createLoopback(): Ifnet {
+    const lo = this.newIfnet('lo0', 'loop', undefined, 16384, IFF_LOOPBACK | IFF_MULTICAST, undefined);
+    lo.flags |= IFF_UP | IFF_RUNNING;
+    this.addAddress('lo0', Ipv6Address.LOOPBACK, 128);
+    this.addAddress('lo0', Ipv6Address.parse('fe80::1'), 64);
+    this.routes.add({
+      dst: Ipv6Prefix.parse('::1/128'),
+      gateway: { kind: 'link', ifindex: lo.index },
+      ifindex: lo.index,
+    });
+    this.routes.add({
+      dst: Ipv6Prefix.parse('ff01::/32'),
+      gateway: { kind: 'link', ifindex: lo.index },
+      ifindex: lo.index,
+    });
+    this.routes.add({
+      dst: Ipv6Prefix.of(embedScope(Ipv6Address.parse('fe80::'), lo.index), 64),
+      gateway: { kind: 'link', ifindex: lo.index },
+      ifindex: lo.index,
+    });
+    this.joinGroup(lo, Ipv6Address.parse('ff01::1'));
+    this.joinGroup(lo, Ipv6Address.parse('ff02::1'));
+    return lo;
+  }
+
+  private newNeighborCache(ifp: Ifnet): NeighborCache<Uint8Array> {
+    return new NeighborCache<Uint8Array>({
+      clock: this.clock,
+      random: this.random,
+      params: {
+        maxQueuedPerEntry: Math.max(1, this.sysctl.get('net.inet6.icmp6.nd6_maxqueuelen')),
+        maxMulticastSolicit: this.sysctl.get('net.inet6.icmp6.nd6_mmaxtries'),
+        maxUnicastSolicit: this.sysctl.get('net.inet6.icmp6.nd6_umaxtries'),
+      },
+      output: {
+        sendNeighborSolicitation: (target, dest) =>
+          sendNeighborSolicitation(this, ifp, target, dest.unicastTo),
+        transmit: (packet, lladdr) => ifOutput(this, ifp, packet, lladdr),
+        resolutionFailed: (_target, dropped) => {
+          this.ip6stat.ip6s_odropped += dropped.length;
+        },
+        isRouterChanged: () => undefined,
+      },
+    });
+  }
+}
