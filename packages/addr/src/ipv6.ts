@@ -151,9 +151,18 @@ export class Ipv6Address {
 
   /** Canonical text per RFC 5952 (lower case, longest zero run compressed, mapped as ::ffff:a.b.c.d). */
   toString(): string {
-    return formatIpv6(this.bytes);
+    // Immutable, and used as a Map key on packet paths: format once. A side
+    // table rather than a field keeps instances structurally equal.
+    let t = TEXT.get(this);
+    if (t === undefined) {
+      t = formatIpv6(this.bytes);
+      TEXT.set(this, t);
+    }
+    return t;
   }
 }
+
+const TEXT = new WeakMap<Ipv6Address, string>();
 
 /** RFC 5952 section 4 and 5 formatting of 16 bytes at `offset`. */
 export function formatIpv6(b: Uint8Array, offset = 0): string {

@@ -6,3 +6,5 @@ export * from './frag6/index';
 export * from './sysctl/index';
 export * from './stats/index';
 export * from './in6-src/index';
+export * from './kernel/index';
+export * from './icmp6/index';

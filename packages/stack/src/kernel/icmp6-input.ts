@@ -1,22 +1,9 @@
-import { DecodeError, icmpv6, type Icmpv6Repr } from '@kame/wire';
+import { Ipv6Address } from '@kame/addr';
+import { validateIcmp6Message } from '../icmp6/input-validation';
 import type { Ip6InputContext } from './ip6-input';
 import type { KernelNode } from './kernel-node';
 import { icmp6Send } from './icmp6-output';
 import { linkAddrOption, nd6NaInput, nd6NsInput } from './nd6-nbr';
-
-/** ND messages must arrive with hop limit 255 and code 0 (RFC 4861 6.1, 7.1, 8.1). */
-const ND_KINDS: Partial<
-  Record<
-    Icmpv6Repr['kind'],
-    'icp6s_badrs' | 'icp6s_badra' | 'icp6s_badns' | 'icp6s_badna' | 'icp6s_badredirect'
-  >
-> = {
-  routerSolicit: 'icp6s_badrs',
-  routerAdvert: 'icp6s_badra',
-  neighborSolicit: 'icp6s_badns',
-  neighborAdvert: 'icp6s_badna',
-  redirect: 'icp6s_badredirect',
-};
 
 /**
  * icmp6_input: checksum and length checks, counting, echo replies, and the
@@ -27,31 +14,18 @@ export function icmp6Input(node: KernelNode, ctx: Ip6InputContext): void {
   const st = node.icmp6stat;
   const { packet, hdr, offset, ifp } = ctx;
   const bytes = packet.subarray(offset);
-  let m: Icmpv6Repr;
-  try {
-    m = icmpv6.parse(bytes, { src: hdr.src, dst: hdr.dst });
-  } catch (e) {
-    if (!(e instanceof DecodeError)) throw e;
-    if (e.field === 'checksum') st.icp6s_checksum++;
-    else if (bytes.length < 4) st.icp6s_tooshort++;
-    else st.icp6s_badlen++;
+  // Checksum, lengths, ND hop limit 255 / code 0 / address rules, and the
+  // nd6_maxndopt cut (IMPLEMENTATION 1.2), each drop with its counter.
+  const v = validateIcmp6Message(bytes, hdr.src, hdr.dst, hdr.hopLimit, {
+    maxNdOptions: node.sysctl.get('net.inet6.icmp6.nd6_maxndopt'),
+  });
+  if (!v.ok) {
+    (st[v.counter] as number)++;
     return;
   }
-  st.icp6s_inhist[bytes[0]!]!++;
-  const ndCounter = ND_KINDS[m.kind];
-  if (ndCounter) {
-    const code = (m as { code: number }).code;
-    // Hop limit 255 proves the sender is on-link; options were limited by the codec.
-    if (hdr.hopLimit !== 255 || code !== 0) {
-      st[ndCounter]++;
-      return;
-    }
-    if (countNdOptions(m) > node.sysctl.get('net.inet6.icmp6.nd6_maxndopt')) {
-      // IMPLEMENTATION 1.2: only the first nd6_maxndopt options are used.
-      st.icp6s_nd_toomanyopt++;
-      truncateNdOptions(m, node.sysctl.get('net.inet6.icmp6.nd6_maxndopt'));
-    }
-  }
+  for (const c of v.counters) (st[c] as number)++;
+  st.icp6s_inhist[v.type]!++;
+  const m = v.repr;
   node.rawIcmp6Input(ctx, m);
   switch (m.kind) {
     case 'echoRequest':
@@ -77,14 +51,13 @@ export function icmp6Input(node: KernelNode, ctx: Ip6InputContext): void {
       }
       return;
     case 'routerAdvert':
-      if (!hdr.src.isLinkLocal()) {
-        st.icp6s_badra++; // RFC 4861 6.1.2: the source must be link-local
-        return;
-      }
       ifp.neighbors?.onSolicitationOrRouterMessage(hdr.src, linkAddrOption(m.options, 'sourceLinkAddr'), {
         kind: 'RA',
       });
       node.routerAdvertInput(ifp, hdr.src, m);
+      return;
+    case 'packetTooBig':
+      pmtuInput(node, ctx, m.mtu, m.invoking);
       return;
     case 'redirect':
       node.redirectInput(ifp, hdr.src, m);
@@ -101,10 +74,13 @@ export function icmp6Input(node: KernelNode, ctx: Ip6InputContext): void {
   }
 }
 
-function countNdOptions(m: Icmpv6Repr): number {
-  return 'options' in m && Array.isArray(m.options) ? m.options.length : 0;
-}
-
-function truncateNdOptions(m: Icmpv6Repr, max: number): void {
-  if ('options' in m && Array.isArray(m.options)) m.options.length = max;
+/**
+ * RFC 8201 4: a Packet Too Big lowers the path MTU toward the destination of
+ * the quoted packet (never below 1280, never above the link MTU).
+ */
+function pmtuInput(node: KernelNode, ctx: Ip6InputContext, mtu: number, invoking: Uint8Array): void {
+  // The quote is usually cut short, so read only the fixed header's destination.
+  if (invoking.length < 40 || invoking[0]! >> 4 !== 6) return;
+  const dst = Ipv6Address.fromBytes(invoking, 24);
+  node.pmtu.update(dst, mtu, ctx.ifp.linkMtu, dst.isLinkLocal() ? ctx.ifp.index : 0);
 }

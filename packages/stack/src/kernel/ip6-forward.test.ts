@@ -12,9 +12,12 @@ function routed(mtu2 = 1500) {
   const clock = new VirtualClock();
   const seg1 = new Segment(clock, 'seg1');
   const seg2 = new Segment(clock, 'seg2');
-  const a = newNode(clock, 'a', 1);
-  const r = newNode(clock, 'r', 2, { 'net.inet6.ip6.forwarding': 1 });
-  const c = newNode(clock, 'c', 3);
+  // Room for every fragment of a datagram while its next hop is resolved
+  // (KAME's nd6_maxqueuelen default of 1 keeps only the last).
+  const q = { 'net.inet6.icmp6.nd6_maxqueuelen': 16 };
+  const a = newNode(clock, 'a', 1, q);
+  const r = newNode(clock, 'r', 2, { ...q, 'net.inet6.ip6.forwarding': 1 });
+  const c = newNode(clock, 'c', 3, q);
   seg1.attach(a, 'em0', '02:00:00:00:01:0a');
   seg1.attach(r, 'em0', '02:00:00:00:01:01');
   seg2.attach(r, 'em1', '02:00:00:00:02:01', mtu2);
@@ -291,5 +294,73 @@ describe('v6LC.1 extension header processing', () => {
     const { seg, b } = deliver(hbh, 0);
     expect(seg.icmp6('paramProblem')[0]!.layers.icmpv6).toMatchObject({ code: 0, pointer: 44 });
     expect(b.ip6stat.ip6s_badoptions).toBe(1);
+  });
+});
+
+describe('v6LC.4 Path MTU discovery (RFC 8201)', () => {
+  it('RFC 8201 4: after Packet Too Big the host sends fragments that fit the path MTU and the ping gets through', () => {
+    const { clock, seg2, a, c } = routed(1280);
+    const replies: number[] = [];
+    a.tapIcmp6((_ctx, m) => {
+      if (m.kind === 'echoReply') replies.push(m.data.length);
+    });
+    const data = new Uint8Array(1400 - 48);
+    icmp6Send(a, { dst: a6('2001:db8:2::c'), message: echo(data) });
+    clock.advance(50);
+    expect(a.pmtu.get(a6('2001:db8:2::c'))).toBe(1280);
+    expect(a.icmp6stat.icp6s_pmtuchg).toBe(1);
+    icmp6Send(a, { dst: a6('2001:db8:2::c'), message: echo(data) });
+    clock.advance(50);
+    const frags = seg2.seen.filter((f) => f.from === 'r:em1' && f.layers.fragment);
+    expect(frags.length).toBe(2);
+    for (const f of frags) expect(f.frame.length - 14).toBeLessThanOrEqual(1280);
+    expect(c.reassembler.stats.ip6s_reassembled).toBe(1);
+    expect(replies).toEqual([1352]);
+  });
+
+  it('RFC 8201 5.3: the learned MTU ages out after 10 minutes', () => {
+    const { clock, a } = routed(1280);
+    icmp6Send(a, { dst: a6('2001:db8:2::c'), message: echo(new Uint8Array(1400 - 48)) });
+    clock.advance(50);
+    expect(a.pmtu.get(a6('2001:db8:2::c'))).toBe(1280);
+    clock.advance(10 * 60 * 1000);
+    expect(a.pmtu.get(a6('2001:db8:2::c'))).toBeUndefined();
+  });
+});
+
+describe('v6LC.5 ICMPv6 error rate limiting (RFC 4443 2.4 f)', () => {
+  it('a flood of 300 bad packets in one second gets at most errppslimit (100) errors; the rest are counted as too frequent', () => {
+    const clock = new VirtualClock();
+    const seg = new Segment(clock);
+    const b = newNode(clock, 'b', 2);
+    const x = newNode(clock, 'x', 9);
+    seg.attach(b, 'em0', '02:00:00:00:00:0b');
+    seg.attach(x, 'em0', '02:00:00:00:00:99');
+    b.ifUp('em0');
+    x.ifUp('em0');
+    const p = ipv6.encode({
+      trafficClass: 0,
+      flowLabel: 0,
+      nextHeader: 253,
+      hopLimit: 64,
+      src: a6('fe80::ff:fe00:99'),
+      dst: a6('fe80::ff:fe00:b'),
+      payload: new Uint8Array(8),
+    });
+    const f = ethernet.encode({
+      dst: MacAddress.parse('02:00:00:00:00:0b'),
+      src: MacAddress.parse('02:00:00:00:00:99'),
+      etherType: ETHERTYPE_IPV6,
+      payload: p,
+    });
+    for (let i = 0; i < 300; i++) {
+      seg.transmit('x:em0', f);
+      clock.advance(3);
+    }
+    clock.advance(100);
+    const errors = seg.icmp6('paramProblem').filter((s) => s.from === 'b:em0').length;
+    expect(errors).toBeGreaterThanOrEqual(100);
+    expect(errors).toBeLessThanOrEqual(100 + 90); // 100 in the bucket plus 0.9 s of refill
+    expect(b.icmp6stat.icp6s_toofreq).toBe(300 - errors);
   });
 });

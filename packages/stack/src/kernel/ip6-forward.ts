@@ -68,7 +68,7 @@ export function ip6Forward(
   if (packet.length > out.linkMtu) {
     st.ip6s_cantforward++;
     st.ip6s_cantfrag++;
-    icmp6Error(node, ctx, PACKET_TOO_BIG, 0, out.linkMtu, true);
+    icmp6Error(node, ctx, PACKET_TOO_BIG, 0, out.linkMtu);
     return;
   }
   let nexthop: Ipv6Address = hdr.dst;

@@ -159,7 +159,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
               if (action !== 0) {
                 st.ip6s_badoptions++;
                 if (action === 2 || (action === 3 && !ctx.hdr.dst.isMulticast())) {
-                  icmp6Error(node, ctx, 4, PARAMPROB_OPTION, p, true);
+                  icmp6Error(node, ctx, 4, PARAMPROB_OPTION, p);
                 }
                 return;
               }

@@ -83,7 +83,8 @@ export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Errno | unde
     payload,
   };
   node.ip6stat.ip6s_localout++;
-  const mtu = ifp.linkMtu;
+  const pmtu = node.pmtu.get(dst, dst.isLinkLocal() ? ifp.index : 0);
+  const mtu = pmtu !== undefined ? Math.min(pmtu, ifp.linkMtu) : ifp.linkMtu;
   let packets: Uint8Array[];
   if (40 + payload.length <= mtu) {
     packets = [ipv6.encode(repr)];

@@ -23,6 +23,8 @@ import { Sysctl, type SysctlOptions } from '../sysctl/sysctl';
 import { newIp6Stat, type Ip6Stat } from '../stats/ip6stat';
 import { newIcmp6Stat, type Icmp6Stat } from '../stats/icmp6stat';
 import { selectSourceAddress } from '../in6-src/kame-policy';
+import { Icmp6RateLimiter } from '../icmp6/rate-limiter';
+import { PathMtuCache } from '../icmp6/path-mtu-cache';
 import type { SourceCandidate } from '../in6-src/candidate';
 import {
   IFF_LOOPBACK,
@@ -78,6 +80,10 @@ export class KernelNode {
   readonly sysctl: Sysctl;
   readonly routes: RoutingTable;
   readonly reassembler: Reassembler;
+  /** ICMPv6 error (and Redirect) rate limit, net.inet6.icmp6.errppslimit (RFC 4443 2.4 f). */
+  readonly icmp6RateLimiter: Icmp6RateLimiter;
+  /** Path MTUs learned from Packet Too Big (RFC 8201). */
+  readonly pmtu: PathMtuCache;
   readonly ip6stat: Ip6Stat = newIp6Stat();
   readonly icmp6stat: Icmp6Stat = newIcmp6Stat();
   readonly log: NonNullable<KernelNodeOptions['log']>;
@@ -92,7 +98,16 @@ export class KernelNode {
     this.sysctl = new Sysctl(options.sysctl);
     this.log = options.log ?? (() => undefined);
     this.routes = new RoutingTable({ clock: this.clock, maxEntries: options.maxRoutes ?? 1_000_000 });
-    this.reassembler = new Reassembler({ clock: this.clock });
+    this.reassembler = new Reassembler({
+      clock: this.clock,
+      limits: { maxFragPackets: this.sysctl.get('net.inet6.ip6.maxfragpackets') },
+    });
+    this.icmp6RateLimiter = new Icmp6RateLimiter({
+      clock: this.clock,
+      limit: () => this.sysctl.get('net.inet6.icmp6.errppslimit'),
+      stats: this.icmp6stat,
+    });
+    this.pmtu = new PathMtuCache({ clock: this.clock, stats: this.icmp6stat });
     this.lo0 = this.createLoopback();
   }
 
@@ -281,8 +296,6 @@ export class KernelNode {
         options: readonly NdOption[],
       ) => void)
     | undefined;
-  private errTokens = 0;
-  private errLast = -Infinity;
 
   /** Registers an upper-layer input routine for a Next Header value (ip6protosw). */
   registerProtocol(nextHeader: number, input: (ctx: Ip6InputContext) => void): void {
@@ -339,21 +352,6 @@ export class KernelNode {
   }
 
   /**
-   * ICMPv6 error rate limit (RFC 4443 2.4 f): at most
-   * net.inet6.icmp6.errppslimit errors per second (negative: no limit).
-   */
-  icmp6RateCheck(): boolean {
-    const limit = this.sysctl.get('net.inet6.icmp6.errppslimit');
-    if (limit < 0) return true;
-    const now = this.clock.now();
-    this.errTokens = Math.min(limit, this.errTokens + ((now - this.errLast) / 1000) * limit);
-    this.errLast = now;
-    if (this.errTokens < 1) return false;
-    this.errTokens -= 1;
-    return true;
-  }
-
-  /**
    * RFC 4861 8.2: a router forwarding a packet back out of the interface it
    * came in on tells the on-link source about the better first hop.
    */
@@ -367,7 +365,7 @@ export class KernelNode {
       (!srcRoute || srcRoute.gateway.kind !== 'link' || srcRoute.ifindex !== ifp.index)
     )
       return;
-    if (!this.icmp6RateCheck()) return void this.icmp6stat.icp6s_toofreq++;
+    if (!this.icmp6RateLimiter.allow()) return;
     const target = nexthop;
     const options: NdOption[] = [];
     const known = ifp.neighbors?.lookup(target);

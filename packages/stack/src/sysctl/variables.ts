@@ -292,5 +292,10 @@ export function compareSysctlOid(a: readonly number[], b: readonly number[]): nu
 
 /** The variable for a name or alias, or undefined. */
 export function findSysctlVariable(name: string): SysctlVariable | undefined {
-  return SYSCTL_VARIABLES.find((v) => v.name === name || (v.aliases?.includes(name) ?? false));
+  return BY_NAME.get(name);
 }
+
+/** Names and aliases to definitions: sysctl reads sit on the packet path (ip6_input asks for forwarding). */
+const BY_NAME: ReadonlyMap<string, SysctlVariable> = new Map(
+  SYSCTL_VARIABLES.flatMap((v) => [[v.name, v] as const, ...(v.aliases ?? []).map((a) => [a, v] as const)]),
+);
