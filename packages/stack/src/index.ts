@@ -8,3 +8,6 @@ export * from './stats/index';
 export * from './in6-src/index';
 export * from './kernel/index';
 export * from './icmp6/index';
+export * from './mld6/index';
+export * from './nd6-dad/index';
+export * from './nd6-rtr/index';

@@ -1,5 +1,7 @@
 import type { MacAddress } from '@kame/addr';
 import type { NeighborCache } from '../nd6/neighbor-cache';
+import type { DadEngine } from '../nd6-dad/dad-engine';
+import type { Mld6Listener } from '../mld6/listener';
 import type { In6Ifaddr } from './in6-ifaddr';
 
 // if_flags (net/if.h names and values).
@@ -62,6 +64,10 @@ export class Ifnet {
   readonly nd: NdIfinfo = { linkmtu: 0, basereachable: 30_000, retrans: 1_000, chlim: 0 };
   /** Set by the kernel for interfaces that resolve neighbors (Ethernet). */
   neighbors: NeighborCache<Uint8Array> | undefined;
+  /** Duplicate Address Detection for this interface's tentative addresses. */
+  dad: DadEngine | undefined;
+  /** The MLD host part (RFC 2710/3810) for this interface's groups. */
+  mld: Mld6Listener | undefined;
 
   constructor(
     readonly name: string,

@@ -2,7 +2,7 @@ import { Ipv6Address, Ipv6Prefix, MacAddress } from '@kame/addr';
 import { VirtualClock } from '@kame/time';
 import { ETHERTYPE_IPV6, ethernet, ipv6 } from '@kame/wire';
 import { icmp6Send } from './icmp6-output';
-import { a6, newNode, Segment } from '../../test/support/lan';
+import { a6, newNode, Segment, settle } from '../../test/support/lan';
 
 /**
  * host a (2001:db8:1::a) -- seg1 -- r (router) -- seg2 -- host c (2001:db8:2::c)
@@ -44,6 +44,7 @@ function routed(mtu2 = 1500) {
     gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:201') },
     ifindex: 2,
   });
+  settle(clock, seg1, seg2);
   return { clock, seg1, seg2, a, r, c };
 }
 
@@ -160,6 +161,7 @@ describe('v6LC.1 forwarding (ip6_forward)', () => {
     b.ifUp('em0');
     b.addAddress('em0', a6('2001:db8:1::b'), 64);
     b.addAddress('lo0', a6('2001:db8:3::b'), 128);
+    settle(clock, seg1);
     r.routes.add({
       dst: Ipv6Prefix.parse('2001:db8:3::/64'),
       gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:10b') },
@@ -194,6 +196,7 @@ describe('v6LC.1 fragmentation (RFC 8200 4.5, 5)', () => {
     seg.attach(b, 'em0', '02:00:00:00:00:0b');
     a.ifUp('em0');
     b.ifUp('em0');
+    settle(clock, seg);
     const replies: number[] = [];
     a.tapIcmp6((_c, m) => {
       if (m.kind === 'echoReply') replies.push(m.data.length);
@@ -234,6 +237,7 @@ describe('v6LC.1 extension header processing', () => {
     x.ifUp('em0');
     x.deleteAddress('em0', a6('fe80::ff:fe00:99'));
     x.addAddress('em0', src, 64);
+    settle(clock, seg);
     seg.transmit(
       'x:em0',
       ethernet.encode({
@@ -338,6 +342,7 @@ describe('v6LC.5 ICMPv6 error rate limiting (RFC 4443 2.4 f)', () => {
     seg.attach(x, 'em0', '02:00:00:00:00:99');
     b.ifUp('em0');
     x.ifUp('em0');
+    settle(clock, seg);
     const p = ipv6.encode({
       trafficClass: 0,
       flowLabel: 0,

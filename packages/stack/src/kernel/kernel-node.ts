@@ -3,14 +3,17 @@ import {
   Ipv6Prefix,
   MacAddress,
   embedScope,
+  eui64FromMac,
   linkLocalFromMac,
   needsScope,
   solicitedNodeMulticast,
 } from '@kame/addr';
-import type { Clock, Random } from '@kame/time';
+import type { Clock, Random, Timer } from '@kame/time';
 import {
   ETHERTYPE_IPV6,
+  IPPROTO_HOPOPTS,
   ethernet,
+  icmpv6,
   type Icmpv6Repr,
   type NdOption,
   type RedirectRepr,
@@ -23,6 +26,9 @@ import { Sysctl, type SysctlOptions } from '../sysctl/sysctl';
 import { newIp6Stat, type Ip6Stat } from '../stats/ip6stat';
 import { newIcmp6Stat, type Icmp6Stat } from '../stats/icmp6stat';
 import { selectSourceAddress } from '../in6-src/kame-policy';
+import { DadEngine } from '../nd6-dad/dad-engine';
+import { Nd6RtrEngine, type Nd6Route } from '../nd6-rtr/nd6-rtr-engine';
+import { Mld6Listener } from '../mld6/listener';
 import { Icmp6RateLimiter } from '../icmp6/rate-limiter';
 import { PathMtuCache } from '../icmp6/path-mtu-cache';
 import type { SourceCandidate } from '../in6-src/candidate';
@@ -37,6 +43,7 @@ import {
 } from './ifnet';
 import {
   IN6_IFF_ANYCAST,
+  IN6_IFF_AUTOCONF,
   IN6_IFF_DEPRECATED,
   IN6_IFF_DETACHED,
   IN6_IFF_DUPLICATED,
@@ -46,7 +53,7 @@ import {
 import { ip6Input, type Ip6InputContext } from './ip6-input';
 import { icmp6Send } from './icmp6-output';
 import { sendNeighborSolicitation } from './nd6-nbr';
-import { ifOutput } from './ip6-output';
+import { ifOutput, ip6Output } from './ip6-output';
 import { KernelError } from './kernel-error';
 
 export interface KernelNodeOptions {
@@ -90,6 +97,8 @@ export class KernelNode {
   private readonly ifnets: Ifnet[] = [];
   private readonly byName = new Map<string, Ifnet>();
   readonly lo0: Ifnet;
+  /** Host-side router discovery, prefix list and SLAAC (nd6_rtr.c). */
+  readonly nd6: Nd6RtrEngine;
 
   constructor(options: KernelNodeOptions) {
     this.name = options.name;
@@ -108,7 +117,22 @@ export class KernelNode {
       stats: this.icmp6stat,
     });
     this.pmtu = new PathMtuCache({ clock: this.clock, stats: this.icmp6stat });
+    this.nd6 = this.newNd6RtrEngine();
     this.lo0 = this.createLoopback();
+    this.raHandler = (ifp, src, ra) => void this.nd6.onRouterAdvertisement(ifp.index, src, ra);
+    this.mldHandler = (ifp, src, _dst, m) => ifp.mld?.input(m, src);
+    this.dadHandler = (ifp, target, kind, srcUnspecified, options) => {
+      if (!ifp.dad) return;
+      if (kind === 'na') ifp.dad.onNeighborAdvertisement(target);
+      else {
+        const nonce = options.find((o) => o.kind === 'nonce');
+        ifp.dad.onNeighborSolicitation(
+          target,
+          srcUnspecified,
+          nonce?.kind === 'nonce' ? nonce.nonce : undefined,
+        );
+      }
+    };
   }
 
   // ---- interfaces ----------------------------------------------------------
@@ -125,6 +149,9 @@ export class KernelNode {
   attachEthernet(name: string, mac: MacAddress, driver: IfnetDriver, mtu = 1500): Ifnet {
     const ifp = this.newIfnet(name, 'ether', mac, mtu, IFF_MULTICAST, driver);
     ifp.neighbors = this.newNeighborCache(ifp);
+    ifp.dad = this.newDadEngine(ifp);
+    ifp.mld = this.newMldListener(ifp);
+    this.nd6.addInterface(ifp.index, { name, maxMtu: mtu, interfaceId: eui64FromMac(mac) });
     return ifp;
   }
 
@@ -138,10 +165,13 @@ export class KernelNode {
     if (ifp.up) return;
     ifp.flags |= IFF_UP | IFF_RUNNING;
     if (ifp.isLoopback) return;
+    ifp.dad?.interfaceUp();
     this.joinGroup(ifp, Ipv6Address.parse('ff02::1'));
     if (ifp.lladdr && !ifp.addresses.some((a) => a.address.isLinkLocal())) {
       this.addAddress(ifp.name, linkLocalFromMac(ifp.lladdr), 64);
     }
+    // Addresses configured while down run DAD now (RFC 4862 5.4).
+    for (const ia of ifp.addresses) if (ia.flags & IN6_IFF_TENTATIVE) ifp.dad?.start(ia.address);
   }
 
   ifDown(name: string): void {
@@ -175,8 +205,18 @@ export class KernelNode {
       validUntil: opts.validLifetime === undefined ? undefined : now + opts.validLifetime * 1000,
       preferredUntil: opts.preferredLifetime === undefined ? undefined : now + opts.preferredLifetime * 1000,
     };
+    // RFC 4862 5.4: a new unicast address is tentative until DAD says it is unique
+    // (not anycast, and not when DupAddrDetectTransmits is 0).
+    const dad =
+      ifp.dad !== undefined &&
+      !(ia.flags & IN6_IFF_ANYCAST) &&
+      this.sysctl.get('net.inet6.ip6.dad_count') > 0;
+    if (dad) ia.flags |= IN6_IFF_TENTATIVE;
     ifp.addresses.push(ia);
+    // RFC 4862 5.4.2: join the solicited-node group before the first probe.
     if (!ifp.isLoopback) this.joinGroup(ifp, solicitedNodeMulticast(address));
+    if (dad && ifp.up) ifp.dad!.start(address);
+    if (!(ia.flags & IN6_IFF_AUTOCONF)) this.armLifetimes(ifp, ia);
     if (prefixLength < 128 && !ifp.isLoopback) {
       const dst = Ipv6Prefix.of(this.routeKey(address, ifp.index), prefixLength);
       if (!this.routes.get(dst)) {
@@ -201,7 +241,10 @@ export class KernelNode {
     const i = ifp.addresses.findIndex((a) => a.address.equals(address));
     if (i < 0) throw new KernelError('EADDRNOTAVAIL', `${address} not on ${ifname}`);
     const [ia] = ifp.addresses.splice(i, 1);
+    ifp.dad?.stop(address);
     if (ia) {
+      this.lifetimeTimers.get(ia)?.forEach((t) => t.cancel());
+      this.lifetimeTimers.delete(ia);
       this.routes.bus.publish({
         type: 'RTM_DELADDR',
         pid: 0,
@@ -236,13 +279,16 @@ export class KernelNode {
   joinGroup(ifp: Ifnet, group: Ipv6Address): void {
     const k = group.toString();
     ifp.multicast.set(k, (ifp.multicast.get(k) ?? 0) + 1);
+    ifp.mld?.join(group);
   }
 
   leaveGroup(ifp: Ifnet, group: Ipv6Address): void {
     const k = group.toString();
     const n = (ifp.multicast.get(k) ?? 0) - 1;
+    if (n < 0) return;
     if (n > 0) ifp.multicast.set(k, n);
     else ifp.multicast.delete(k);
+    ifp.mld?.leave(group);
   }
 
   isMember(ifp: Ifnet, group: Ipv6Address): boolean {
@@ -476,6 +522,153 @@ export class KernelNode {
     return lo;
   }
 
+  private readonly lifetimeTimers = new Map<In6Ifaddr, Timer[]>();
+
+  /** Address lifetimes count down on the clock: deprecated, then removed (RFC 4862 5.5.4). */
+  private armLifetimes(ifp: Ifnet, ia: In6Ifaddr): void {
+    const now = this.clock.now();
+    const timers: Timer[] = [];
+    if (ia.preferredUntil !== undefined) {
+      timers.push(
+        this.clock.setTimer(Math.max(0, ia.preferredUntil - now), () => {
+          ia.flags |= IN6_IFF_DEPRECATED;
+        }),
+      );
+    }
+    if (ia.validUntil !== undefined) {
+      timers.push(
+        this.clock.setTimer(Math.max(0, ia.validUntil - now), () => {
+          if (ifp.addresses.includes(ia)) this.deleteAddress(ifp.name, ia.address);
+        }),
+      );
+    }
+    if (timers.length) this.lifetimeTimers.set(ia, timers);
+  }
+
+  private newDadEngine(ifp: Ifnet): DadEngine {
+    return new DadEngine({
+      clock: this.clock,
+      random: this.random,
+      ifname: ifp.name,
+      sysctl: this.sysctl,
+      retransTimer: () => ifp.neighbors?.retransTimer ?? ifp.nd.retrans,
+      interfaceComingUp: true,
+      port: {
+        sendSolicitation: (target, _dst, nonce) =>
+          sendNeighborSolicitation(this, ifp, target, undefined, true, nonce),
+        dadSucceeded: (address) => {
+          const ia = ifp.addresses.find((a) => a.address.equals(address));
+          if (ia) ia.flags &= ~IN6_IFF_TENTATIVE;
+        },
+        dadFailed: (address) => {
+          const ia = ifp.addresses.find((a) => a.address.equals(address));
+          if (ia) ia.flags = (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED;
+        },
+        log: (level, message) => this.log(level, message),
+      },
+    });
+  }
+
+  /**
+   * The MLD host part of one interface. Reports go out with hop limit 1 and a
+   * Router Alert (RFC 2710 3, RFC 3810 5), from the link-local address, or
+   * from :: while none is usable yet (RFC 3590).
+   */
+  private newMldListener(ifp: Ifnet): Mld6Listener {
+    return new Mld6Listener({
+      clock: this.clock,
+      random: this.random,
+      joinAllNodes: false,
+      output: {
+        send: (message, destination) => {
+          const ll = ifp.addresses.find(
+            (a) => a.address.isLinkLocal() && !(a.flags & (IN6_IFF_TENTATIVE | IN6_IFF_DUPLICATED)),
+          );
+          const src = ll?.address ?? Ipv6Address.UNSPECIFIED;
+          ip6Output(this, {
+            src,
+            dst: destination,
+            ifindex: ifp.index,
+            hopLimit: 1,
+            nextHeader: IPPROTO_HOPOPTS,
+            multicastLoop: false,
+            payload: (s, d) => withRouterAlert(icmpv6.encode(message, { src: s, dst: d })),
+          });
+        },
+      },
+    });
+  }
+
+  private newNd6RtrEngine(): Nd6RtrEngine {
+    const routeOf = (r: Nd6Route) => ({
+      dst: r.prefix,
+      gateway: r.gateway
+        ? ({ kind: 'inet6', address: embedScope(r.gateway, r.ifindex) } as const)
+        : ({ kind: 'link', ifindex: r.ifindex } as const),
+      ifindex: r.ifindex,
+      owner: r.owner,
+    });
+    return new Nd6RtrEngine({
+      clock: this.clock,
+      sysctl: this.sysctl,
+      port: {
+        isReachable: (router, ifindex) => {
+          const e = this.ifnet(ifindex)?.neighbors?.lookup(router);
+          return e !== undefined && e.state !== 'INCOMPLETE';
+        },
+        setCurHopLimit: (i, n) => void (this.mustIfnet(i).nd.chlim = n),
+        setBaseReachableTime: (i, ms) => {
+          const ifp = this.mustIfnet(i);
+          ifp.nd.basereachable = ms;
+          ifp.neighbors?.setBaseReachableTime(ms);
+        },
+        setRetransTimer: (i, ms) => {
+          const ifp = this.mustIfnet(i);
+          ifp.nd.retrans = ms;
+          ifp.neighbors?.setRetransTimer(ms);
+        },
+        setLinkMtu: (i, mtu) => void (this.mustIfnet(i).nd.linkmtu = mtu),
+        addAddress: (i, address, plen, o) => {
+          const ifp = this.mustIfnet(i);
+          if (ifp.addresses.some((a) => a.address.equals(address))) return false;
+          this.addAddress(ifp.name, address, plen, {
+            flags: IN6_IFF_AUTOCONF,
+            ...(Number.isFinite(o.validLifetime) ? { validLifetime: o.validLifetime } : {}),
+            ...(Number.isFinite(o.preferredLifetime) ? { preferredLifetime: o.preferredLifetime } : {}),
+          });
+          return true;
+        },
+        setAddressLifetimes: (i, address, l) => {
+          const ia = this.mustIfnet(i).addresses.find((a) => a.address.equals(address));
+          if (!ia) return;
+          const now = this.clock.now();
+          ia.validUntil = Number.isFinite(l.validLifetime) ? now + l.validLifetime * 1000 : undefined;
+          ia.preferredUntil = Number.isFinite(l.preferredLifetime)
+            ? now + l.preferredLifetime * 1000
+            : undefined;
+        },
+        setAddressFlags: (i, address, f) => {
+          const ia = this.mustIfnet(i).addresses.find((a) => a.address.equals(address));
+          if (ia) ia.flags = f.deprecated ? ia.flags | IN6_IFF_DEPRECATED : ia.flags & ~IN6_IFF_DEPRECATED;
+        },
+        deleteAddress: (i, address) => {
+          const ifp = this.mustIfnet(i);
+          if (ifp.addresses.some((a) => a.address.equals(address))) this.deleteAddress(ifp.name, address);
+        },
+        addRoute: (r) => {
+          const spec = routeOf(r);
+          if (this.routes.get(r.prefix)) this.routes.change(r.prefix, spec);
+          else this.routes.add(spec);
+        },
+        deleteRoute: (r) => {
+          const cur = this.routes.get(r.prefix);
+          if (cur && cur.owner === r.owner) this.routes.delete(r.prefix);
+        },
+        log: (level, message) => this.log(level, `${message}`),
+      },
+    });
+  }
+
   private newNeighborCache(ifp: Ifnet): NeighborCache<Uint8Array> {
     return new NeighborCache<Uint8Array>({
       clock: this.clock,
@@ -492,8 +685,22 @@ export class KernelNode {
         resolutionFailed: (_target, dropped) => {
           this.ip6stat.ip6s_odropped += dropped.length;
         },
-        isRouterChanged: () => undefined,
+        isRouterChanged: (target, wasRouter) => {
+          if (wasRouter) this.nd6.routerGone(ifp.index, target);
+        },
       },
     });
   }
+}
+
+/**
+ * A Hop-by-Hop header with the Router Alert option (RFC 2711; value 0: MLD)
+ * in front of an ICMPv6 message: next header 58, length 0, Router Alert
+ * (type 5, length 2, value 0), PadN of 2 octets.
+ */
+function withRouterAlert(icmp: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + icmp.length);
+  out.set([58, 0, 5, 2, 0, 0, 1, 0]);
+  out.set(icmp, 8);
+  return out;
 }

@@ -74,3 +74,12 @@ export function newNode(
 }
 
 export const a6 = (s: string): Ipv6Address => Ipv6Address.parse(s);
+
+/**
+ * Lets DAD (random delay up to 1 s, then RetransTimer per probe) and the
+ * first MLD reports finish, then forgets what the segments saw.
+ */
+export function settle(clock: VirtualClock, ...segments: Segment[]): void {
+  clock.advance(5000);
+  for (const s of segments) s.clear();
+}
