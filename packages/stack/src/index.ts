@@ -11,3 +11,4 @@ export * from './icmp6/index';
 export * from './mld6/index';
 export * from './nd6-dad/index';
 export * from './nd6-rtr/index';
+export * from './socket/index';

@@ -15,10 +15,19 @@
  * cost of touching the address with no table at all. The ratio is lookups/s
  * divided by that; the machine-independent figure to watch.
  *
- * Insert time includes one compact() after the load. Lookups here are
- * memory-bound: every query lands on a random part of a ~20 MB structure, so
- * TLB and cache misses (not instructions) set the rate; a forwarding path with
- * a hot working set of destinations runs several times faster.
+ * Insert time includes one compact() after the load, which also builds the
+ * multibit lookup index (RadixTrie/MultibitIndex). Lookups here are
+ * memory-bound: every query lands on a random part of the structure, so TLB
+ * and cache misses (not instructions) set the rate; a forwarding path with a
+ * hot working set of destinations runs several times faster.
+ *
+ * History (one 2-vCPU VM, node 20; it is noisy: the same build varies 2x run to run):
+ *   radix walk + 16-bit slot index:   5.0 M lookups/s here (6.2 M reported before), 93.5 bytes/prefix
+ *   + multibit lookup index (16-bit direct table, stride-6 popcount nodes,
+ *     one-prefix subtrees as single leaves): 13-24 M lookups/s (3 runs:
+ *     24.2, 20.2, 13.2), ~113 bytes/prefix (index 17.4), insert+compact 295-390 ms.
+ *   The index alone answers 19-27 M/s on this mix; the final generic
+ *   values[id] read (a second random miss) costs most of the rest.
  *
  * Memory: process.memoryUsage() heapUsed + arrayBuffers (the trie's typed
  * arrays live outside the JS heap) before and after building the table, each
@@ -36,6 +45,7 @@ interface Result {
   queries: number;
   gcExposed: boolean;
   trie: {
+    indexBytes: number;
     insertMs: number;
     insertsPerSec: number;
     lookupsPerSec: number;
@@ -176,6 +186,7 @@ function main(argv: readonly string[]): void {
   const baseline = rate(baselinePass, nQueries, ms);
   const lookups = rate(lookupPass, nQueries, ms);
   const nodes = table.nodeCount;
+  const indexBytes = table.indexBytes;
   table.clear();
 
   // --- the full RoutingTable (rtentry objects, one shared gateway) ---
@@ -205,6 +216,7 @@ function main(argv: readonly string[]): void {
     queries: nQueries,
     gcExposed: gc !== undefined,
     trie: {
+      indexBytes,
       insertMs,
       insertsPerSec: (nPrefixes * 1000) / insertMs,
       lookupsPerSec: lookups,
@@ -224,7 +236,7 @@ function main(argv: readonly string[]): void {
     const lines = [
       `@kame/stack LPM bench (node ${process.version}, ${n(nPrefixes)} IPv6 prefixes, ${n(nQueries)} queries, ${ms} ms per case)`,
       `Ipv6PrefixTable insert:     ${insertMs.toFixed(0)} ms (${n(result.trie.insertsPerSec)} prefixes/s, ${n(nodes)} nodes)`,
-      `Ipv6PrefixTable memory:     ${bytesPerPrefix.toFixed(1)} bytes/prefix${gc ? '' : ' (no --expose-gc: noisy)'}`,
+      `Ipv6PrefixTable memory:     ${bytesPerPrefix.toFixed(1)} bytes/prefix${gc ? '' : ' (no --expose-gc: noisy)'}, of which lookup index ${(indexBytes / nPrefixes).toFixed(1)}`,
       `baseline (read + hash):     ${n(baseline)} addresses/s`,
       `Ipv6PrefixTable lookupBytes: ${n(lookups)} lookups/s  (ratio vs baseline ${result.ratio.toFixed(3)}, hit rate ${(100 * result.trie.hitRate).toFixed(1)}%)`,
       `RoutingTable add:           ${addMs.toFixed(0)} ms, ${bytesPerRoute.toFixed(1)} bytes/route (rtentry included)`,

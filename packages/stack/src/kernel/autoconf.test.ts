@@ -57,11 +57,11 @@ function prefix(p: string, valid: number, preferred: number): NdOption {
     prefixLength: 64,
     onLink: true,
     autonomous: true,
-    router: false,
+    routerAddr: false,
     validLifetime: valid,
     preferredLifetime: preferred,
     prefix: a6(p),
-  } as NdOption;
+  };
 }
 
 const flagsOf = (n: KernelNode, addr: string) =>

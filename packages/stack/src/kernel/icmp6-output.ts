@@ -1,8 +1,7 @@
 import type { Ipv6Address } from '@kame/addr';
 import { IPPROTO_ICMPV6, icmpv6, type Icmpv6Repr } from '@kame/wire';
 import type { KernelNode } from './kernel-node';
-import type { Errno } from './kernel-error';
-import { ip6Output } from './ip6-output';
+import { ip6Output, type Ip6OutputErrno } from './ip6-output';
 
 /** Numeric ICMPv6 type of a repr, for the output histogram. */
 function typeOf(bytes: Uint8Array): number {
@@ -13,7 +12,7 @@ function typeOf(bytes: Uint8Array): number {
 export function icmp6Send(
   node: KernelNode,
   req: { src?: Ipv6Address; dst: Ipv6Address; ifindex?: number; hopLimit?: number; message: Icmpv6Repr },
-): Errno | undefined {
+): Ip6OutputErrno | undefined {
   let type = -1;
   const err = ip6Output(node, {
     ...(req.src ? { src: req.src } : {}),

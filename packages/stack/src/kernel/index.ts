@@ -9,3 +9,4 @@ export * from './icmp6-input';
 export * from './icmp6-output';
 export * from './icmp6-error';
 export * from './nd6-nbr';
+export * from './udp6-input';

@@ -4,8 +4,10 @@ import { fragment } from '../frag6/fragment';
 import { RTF_BLACKHOLE, RTF_REJECT } from '../route/rtflags';
 import type { Ifnet } from './ifnet';
 import type { KernelNode } from './kernel-node';
-import type { Errno } from './kernel-error';
 import { ip6Input } from './ip6-input';
+
+/** How ip6_output can fail (errno names, as sendmsg(2) would return them). */
+export type Ip6OutputErrno = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EADDRNOTAVAIL' | 'EMSGSIZE';
 
 /** What a caller of ip6_output asks for. */
 export interface Ip6OutputRequest {
@@ -35,7 +37,7 @@ export interface Ip6OutputRequest {
  * when larger than the path MTU, multicast loopback, then nd6 output.
  * Returns an errno name on failure, undefined on success.
  */
-export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Errno | undefined {
+export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Ip6OutputErrno | undefined {
   const { dst } = req;
   let ifp: Ifnet | undefined;
   let nexthop = dst;
@@ -155,7 +157,7 @@ function defaultMulticastIf(node: KernelNode, dst: Ipv6Address): Ifnet | undefin
   return node.interfaces().find((i) => !i.isLoopback && i.running);
 }
 
-function noRoute(node: KernelNode): Errno {
+function noRoute(node: KernelNode): Ip6OutputErrno {
   node.ip6stat.ip6s_noroute++;
   return 'ENETUNREACH';
 }

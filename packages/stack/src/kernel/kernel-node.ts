@@ -12,6 +12,8 @@ import type { Clock, Random, Timer } from '@kame/time';
 import {
   ETHERTYPE_IPV6,
   IPPROTO_HOPOPTS,
+  IPPROTO_ICMPV6,
+  IPPROTO_UDP,
   ethernet,
   icmpv6,
   type Icmpv6Repr,
@@ -29,6 +31,9 @@ import { selectSourceAddress } from '../in6-src/kame-policy';
 import { DadEngine } from '../nd6-dad/dad-engine';
 import { Nd6RtrEngine, type Nd6Route } from '../nd6-rtr/nd6-rtr-engine';
 import { Mld6Listener } from '../mld6/listener';
+import { SocketLayer } from '../socket/socket-layer';
+import { newUdp6Stat, type Udp6Stat } from '../stats/udp6stat';
+import { udp6Input } from './udp6-input';
 import { Icmp6RateLimiter } from '../icmp6/rate-limiter';
 import { PathMtuCache } from '../icmp6/path-mtu-cache';
 import type { SourceCandidate } from '../in6-src/candidate';
@@ -93,6 +98,9 @@ export class KernelNode {
   readonly pmtu: PathMtuCache;
   readonly ip6stat: Ip6Stat = newIp6Stat();
   readonly icmp6stat: Icmp6Stat = newIcmp6Stat();
+  readonly udp6stat: Udp6Stat = newUdp6Stat();
+  /** UDP and raw sockets (the in-kernel half of the socket API). */
+  readonly sockets: SocketLayer;
   readonly log: NonNullable<KernelNodeOptions['log']>;
   private readonly ifnets: Ifnet[] = [];
   private readonly byName = new Map<string, Ifnet>();
@@ -118,6 +126,21 @@ export class KernelNode {
     });
     this.pmtu = new PathMtuCache({ clock: this.clock, stats: this.icmp6stat });
     this.nd6 = this.newNd6RtrEngine();
+    this.sockets = this.newSocketLayer();
+    this.registerProtocol(IPPROTO_UDP, (ctx) => udp6Input(this, ctx));
+    // Raw ICMPv6 sockets get a copy of every valid ICMPv6 message (ICMP6_FILTER applies).
+    this.tapIcmp6((ctx, m) => {
+      void m;
+      this.sockets.rawInput({
+        proto: IPPROTO_ICMPV6,
+        src: ctx.hdr.src,
+        dst: ctx.hdr.dst,
+        ifindex: ctx.ifp.index,
+        hopLimit: ctx.hdr.hopLimit,
+        payload: ctx.packet.subarray(ctx.offset),
+        icmpType: ctx.packet[ctx.offset]!,
+      });
+    });
     this.lo0 = this.createLoopback();
     this.raHandler = (ifp, src, ra) => void this.nd6.onRouterAdvertisement(ifp.index, src, ra);
     this.mldHandler = (ifp, src, _dst, m) => ifp.mld?.input(m, src);
@@ -348,12 +371,25 @@ export class KernelNode {
     this.protosw.set(nextHeader, input);
   }
 
-  /** Delivers to a registered protocol; false when none is registered. */
+  /**
+   * Delivers to a registered protocol, else to raw sockets bound to that
+   * protocol (rip6_input); false when nobody takes it.
+   */
   protocolInput(nextHeader: number, ctx: Ip6InputContext): boolean {
     const f = this.protosw.get(nextHeader);
-    if (!f) return false;
-    f(ctx);
-    return true;
+    if (f) {
+      f(ctx);
+      return true;
+    }
+    const copies = this.sockets.rawInput({
+      proto: nextHeader,
+      src: ctx.hdr.src,
+      dst: ctx.hdr.dst,
+      ifindex: ctx.ifp.index,
+      hopLimit: ctx.hdr.hopLimit,
+      payload: ctx.packet.subarray(ctx.offset),
+    });
+    return copies > 0;
   }
 
   /** Every valid ICMPv6 message is offered here (raw ICMPv6 sockets). */
@@ -667,6 +703,54 @@ export class KernelNode {
         log: (level, message) => this.log(level, `${message}`),
       },
     });
+  }
+
+  private newSocketLayer(): SocketLayer {
+    return new SocketLayer({
+      random: this.random,
+      sysctl: this.sysctl,
+      udp6stat: this.udp6stat,
+      port: {
+        output: (req) =>
+          ip6Output(this, {
+            src: req.src,
+            dst: req.dst,
+            ...(req.ifindex !== undefined ? { ifindex: req.ifindex } : {}),
+            ...(req.hopLimit !== undefined ? { hopLimit: req.hopLimit } : {}),
+            ...(req.multicastLoop !== undefined ? { multicastLoop: req.multicastLoop } : {}),
+            ...(req.trafficClass !== undefined ? { trafficClass: req.trafficClass } : {}),
+            nextHeader: req.nextHeader,
+            payload: req.payload,
+          }) ?? 'ok',
+        selectSource: (dst, ifindex) =>
+          this.selectSource(dst, ifindex ?? this.outgoingIfindex(dst)) ?? 'EADDRNOTAVAIL',
+        isLocalAddress: (addr, ifindex) =>
+          this.findAddress(addr, ifindex ? this.ifnet(ifindex) : undefined) !== undefined,
+        joinGroup: (ifindex, group) => {
+          const ifp = this.ifnet(ifindex);
+          if (!ifp) return 'ENXIO';
+          this.joinGroup(ifp, group);
+          return 'ok';
+        },
+        leaveGroup: (ifindex, group) => {
+          const ifp = this.ifnet(ifindex);
+          if (ifp) this.leaveGroup(ifp, group);
+        },
+        ifindexByName: (name) => this.ifnet(name)?.index,
+        hasInterface: (ifindex) => this.ifnet(ifindex) !== undefined,
+        ifnameByIndex: (ifindex) => this.ifnet(ifindex)?.name,
+        defaultMulticastInterface: (group) => this.outgoingIfindex(group),
+      },
+    });
+  }
+
+  /** The interface a route lookup picks for `dst` (unscoped destinations only). */
+  outgoingIfindex(dst: Ipv6Address): number | undefined {
+    if (dst.isLinkLocal()) return undefined;
+    const rt = this.routes.lookup(dst);
+    if (rt) return rt.ifindex;
+    if (dst.isMulticast()) return this.ifnets.find((i) => !i.isLoopback && i.running)?.index;
+    return undefined;
   }
 
   private newNeighborCache(ifp: Ifnet): NeighborCache<Uint8Array> {

@@ -58,6 +58,11 @@ export class Ipv6PrefixTable<V> {
     return this.trie.nodeCount;
   }
 
+  /** Bytes held by the multibit lookup index (0 below RadixTrieOptions.indexThreshold). */
+  get indexBytes(): number {
+    return this.trie.indexBytes;
+  }
+
   /** RouteError EEXIST if present, ENOBUFS if full. */
   insert(prefix: Ipv6Prefix, value: V): void {
     this.trie.insert(this.words(prefix), prefix.length, value);

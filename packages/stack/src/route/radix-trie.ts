@@ -1,3 +1,4 @@
+import { DIR_BITS, MAX_INDEX_ID, MultibitIndex, PrefixList } from './multibit-index';
 import { RouteError } from './route-error';
 
 /** No node. */
@@ -9,17 +10,21 @@ const C0 = 1;
 const PARENT = 3;
 const KEY = 4;
 const HAS_VALUE = 0x100;
-/** Bits of the key that index the direct slot table (see `buildIndex`). */
-const SLOT_BITS = 16;
+/** Bits of the key that index the multibit index's direct table: its unit of rebuild. */
+const SLOT_BITS = DIR_BITS;
 const SLOTS = 1 << SLOT_BITS;
+/** More dirty slots than this and the next flush rebuilds the whole index instead. */
+const MAX_DIRTY = 2048;
 
 export interface RadixTrieOptions {
   /** Most values the trie will hold; an insert beyond it fails with ENOBUFS. Default: unbounded. */
   maxEntries?: number;
   /**
-   * The 2^16-slot first-level index (512 KiB) is built once the trie holds this
-   * many values: small tables (a host's handful of routes) do not pay for it.
-   * Default 256; 0 builds it at once, Infinity never.
+   * The multibit lookup index (see MultibitIndex: a 2^16-slot direct table,
+   * 256 KiB, plus ~10 bytes per prefix) is built once the trie holds this many
+   * values: small tables (a host's handful of routes) do not pay for it and
+   * are answered by walking the trie. Default 256; 0 builds it at once,
+   * Infinity never.
    */
   indexThreshold?: number;
 }
@@ -49,10 +54,18 @@ export interface RadixEntry<V> {
  * a prefix of the last one, node r matches iff r.length <= cpl(query, last).
  * So a lookup allocates nothing and compares keys once.
  *
- * Once the trie is large, a direct table indexed by the first 16 key bits
- * gives, per slot, the first node at depth >= 16 on that slot's path and the
- * best value node shorter than 16 bits, which skips the top of the tree
- * (multibit first stride, as in level-compressed tries).
+ * Once the trie is large, lookups go to a read-optimised multibit index
+ * derived from it (MultibitIndex: 16-bit direct table, 64-way popcount-packed
+ * nodes, single-prefix subtrees collapsed to one leaf; a hit on a /48 reads
+ * about four cache lines instead of a dozen trie nodes). The trie stays the
+ * authority (exact get, iteration, updates); the index holds value ids (node
+ * slot + 1) and is kept in step lazily: an insert or delete marks the /16
+ * slots its prefix covers dirty, and the next lookup rebuilds those slots'
+ * subtrees (cost O(prefixes under that /16); a prefix shorter than /16
+ * dirties 2^(16 - length) slots, and past MAX_DIRTY slots, a node
+ * renumbering (`compact`) or too much dead index memory the whole index is
+ * rebuilt, O(n)). A burst of updates thus costs one rebuild per touched slot,
+ * paid by the first lookup after it.
  */
 export class RadixTrie<V> {
   /** 32 (IPv4) or 128 (IPv6). */
@@ -75,8 +88,15 @@ export class RadixTrie<V> {
   private root = NONE;
   private count = 0;
 
-  /** Per slot, side by side: [2s] first node at depth >= 16 on the slot's path, [2s+1] best shorter value node. */
-  private slots: Int32Array | undefined;
+  /** The lookup index once built (see `indexThreshold`); value ids are node slot + 1. */
+  private index: MultibitIndex | undefined;
+  /** The index is behind the trie: some slots (or all) need a rebuild before the next lookup. */
+  private pending = false;
+  private fullRebuild = false;
+  private readonly dirty = new Uint8Array(SLOTS);
+  private readonly dirtyList: number[] = [];
+  private readonly slotList = new PrefixList();
+  private readonly dfs: number[] = [];
   /** Inserts and deletes since the last `compact`. */
   private churn = 0;
 
@@ -199,7 +219,7 @@ export class RadixTrie<V> {
       this.free(n);
       n = p;
     }
-    this.reindex(q, length);
+    this.markDirty(q, length);
     this.noteChurn();
     return true;
   }
@@ -211,47 +231,72 @@ export class RadixTrie<V> {
    * table TLB and cache misses, not instructions, bound lookup speed).
    * Runs by itself once churn since the last run exceeds the table size
    * (amortised O(1) per update); callers may run it after a bulk load.
+   * Also rebuilds the lookup index from scratch, so that cost lands here
+   * rather than on the first lookup after a bulk load.
    */
   compact(): void {
+    this.renumber();
+    if (this.index !== undefined) this.flush();
+  }
+
+  /** Bytes held by the lookup index (0 while there is none). */
+  get indexBytes(): number {
+    return this.index?.bytes ?? 0;
+  }
+
+  private renumber(): void {
     this.churn = 0;
     const old = this.node;
     const used = this.highWater;
     const node = new Int32Array(this.cap * STRIDE);
     const values = new Array<V | undefined>();
     const map = new Int32Array(used).fill(NONE);
-    let next = 0;
+    // Value nodes take slots 0..count-1, branch nodes the ones after, each
+    // group in pre-order: `values` is then dense, and the lookup index's
+    // final read (values[id]) ranges over count entries rather than all nodes.
+    let nextValue = 0;
+    let nextBranch = this.count * STRIDE;
     if (this.root !== NONE) {
       const stack: number[] = [this.root];
       while (stack.length > 0) {
         const n = stack.pop()!;
-        map[n >> 3] = next;
-        node.set(old.subarray(n, n + STRIDE), next);
-        values.push(this.values[n >> 3]);
-        next += STRIDE;
+        const to = (old[n + META]! & HAS_VALUE) !== 0 ? nextValue : nextBranch;
+        if (to === nextValue) nextValue += STRIDE;
+        else nextBranch += STRIDE;
+        map[n >> 3] = to;
+        node.set(old.subarray(n, n + STRIDE), to);
         const c1 = old[n + C0 + 1]!;
         const c0 = old[n + C0]!;
         if (c1 !== NONE) stack.push(c1);
         if (c0 !== NONE) stack.push(c0);
       }
     }
+    const next = nextBranch;
     const remap = (n: number): number => (n === NONE ? NONE : map[n >> 3]!);
     for (let n = 0; n < next; n += STRIDE) {
       node[n + C0] = remap(node[n + C0]!);
       node[n + C0 + 1] = remap(node[n + C0 + 1]!);
       node[n + PARENT] = remap(node[n + PARENT]!);
     }
-    for (let i = values.length; i < this.cap; i++) values.push(undefined);
+    for (let i = 0; i < this.cap; i++) values.push(undefined);
+    for (let n = 0; n < used; n++) {
+      const to = map[n]!;
+      if (to !== NONE) values[to >> 3] = this.values[n];
+    }
     this.node = node;
     this.values = values;
     this.root = remap(this.root);
     this.highWater = next / STRIDE;
     this.freeList.length = 0;
-    const slots = this.slots;
-    if (slots !== undefined) for (let i = 0; i < 2 * SLOTS; i++) slots[i] = remap(slots[i]!);
+    if (this.index !== undefined) {
+      // Every value id moved.
+      this.fullRebuild = true;
+      this.pending = true;
+    }
   }
 
   private noteChurn(): void {
-    if (++this.churn >= 4096 && 2 * this.churn >= this.count) this.compact();
+    if (++this.churn >= 4096 && 2 * this.churn >= this.count) this.renumber();
   }
 
   /** The value stored for exactly this prefix. */
@@ -266,8 +311,7 @@ export class RadixTrie<V> {
 
   /** Longest-prefix match for a key given as words (missing words read as 0). */
   lookup(words: ArrayLike<number>): V | undefined {
-    const n = this.match(words[0]! | 0, (words[1] ?? 0) | 0, (words[2] ?? 0) | 0, (words[3] ?? 0) | 0);
-    return n === NONE ? undefined : this.values[n >> 3];
+    return this.lookupWords(words[0]! | 0, (words[1] ?? 0) | 0, (words[2] ?? 0) | 0, (words[3] ?? 0) | 0);
   }
 
   /** Longest-prefix match for the key at bytes[offset..offset+keyBits/8), no allocation. */
@@ -275,22 +319,24 @@ export class RadixTrie<V> {
     const b = bytes;
     const o = offset;
     const w0 = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    let n: number;
-    if (this.words === 1) {
-      n = this.match(w0, 0, 0, 0);
-    } else {
-      n = this.match(
-        w0,
-        (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!,
-        (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!,
-        (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!,
-      );
-    }
-    return n === NONE ? undefined : this.values[n >> 3];
+    if (this.words === 1) return this.lookupWords(w0, 0, 0, 0);
+    return this.lookupWords(
+      w0,
+      (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!,
+      (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!,
+      (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!,
+    );
   }
 
   /** Longest-prefix match for a key given as four words (w1..w3 ignored for 32-bit keys). */
   lookupWords(w0: number, w1: number, w2: number, w3: number): V | undefined {
+    const index = this.index;
+    if (index !== undefined) {
+      if (this.pending) this.flush();
+      const id1 =
+        this.words === 1 ? index.match(w0 | 0, 0, 0, 0) : index.match(w0 | 0, w1 | 0, w2 | 0, w3 | 0);
+      return id1 === 0 ? undefined : this.values[id1 - 1];
+    }
     const n = this.match(w0 | 0, w1 | 0, w2 | 0, w3 | 0);
     return n === NONE ? undefined : this.values[n >> 3];
   }
@@ -325,24 +371,19 @@ export class RadixTrie<V> {
     this.churn = 0;
     this.freeList.length = 0;
     this.values.fill(undefined);
-    this.slots = undefined;
+    this.index = undefined;
+    this.pending = false;
+    this.fullRebuild = false;
+    this.dirty.fill(0);
+    this.dirtyList.length = 0;
   }
 
   // --- lookup core ---------------------------------------------------------
 
   /** Node id of the longest match, or NONE. Words are int32 (sign is irrelevant to bit tests). */
   private match(w0: number, w1: number, w2: number, w3: number): number {
-    let n: number;
-    let fallback: number;
-    const slots = this.slots;
-    if (slots !== undefined) {
-      const i = (w0 >>> (32 - SLOT_BITS)) << 1;
-      n = slots[i]!;
-      fallback = slots[i + 1]!;
-    } else {
-      n = this.root;
-      fallback = NONE;
-    }
+    let n = this.root;
+    const fallback = NONE;
     if (n === NONE) return fallback;
     const node = this.node;
     const path = this.path;
@@ -457,10 +498,14 @@ export class RadixTrie<V> {
   private stored(q: Uint32Array, length: number): void {
     this.count++;
     this.noteChurn();
-    if (this.slots === undefined) {
-      if (this.count >= this.indexThreshold) this.buildIndex();
+    if (this.index === undefined) {
+      if (this.count >= this.indexThreshold && this.highWater < MAX_INDEX_ID) {
+        this.index = new MultibitIndex(this.keyBits);
+        this.fullRebuild = true;
+        this.pending = true;
+      }
     } else {
-      this.reindex(q, length);
+      this.markDirty(q, length);
     }
   }
 
@@ -473,30 +518,56 @@ export class RadixTrie<V> {
     this.cap = cap;
   }
 
-  // --- first-level slot index ---------------------------------------------
+  // --- lookup index maintenance --------------------------------------------
 
-  private buildIndex(): void {
-    this.slots = new Int32Array(2 * SLOTS);
-    for (let s = 0; s < SLOTS; s++) this.indexSlot(s);
-  }
-
-  /**
-   * Recomputes the slots a change to prefix q/length can affect: every node
-   * created, freed or moved by that change lies on the paths of those slots.
-   */
-  private reindex(q: Uint32Array, length: number): void {
-    if (this.slots === undefined) return;
+  /** Marks the /16 slots prefix q/length covers as needing an index rebuild. */
+  private markDirty(q: Uint32Array, length: number): void {
+    if (this.index === undefined) return;
+    this.pending = true;
+    if (this.fullRebuild) return;
     const first = q[0]! >>> (32 - SLOT_BITS);
     const n = length >= SLOT_BITS ? 1 : 1 << (SLOT_BITS - length);
-    for (let s = first; s < first + n; s++) this.indexSlot(s);
+    if (this.dirtyList.length + n > MAX_DIRTY) {
+      this.fullRebuild = true;
+      return;
+    }
+    for (let s = first; s < first + n; s++) {
+      if (this.dirty[s] === 0) {
+        this.dirty[s] = 1;
+        this.dirtyList.push(s);
+      }
+    }
   }
 
-  private indexSlot(s: number): void {
+  /** Brings the index up to date with the trie. */
+  private flush(): void {
+    const index = this.index!;
+    this.pending = false;
+    if (this.highWater >= MAX_INDEX_ID) {
+      // Value ids would not fit the index's 24-bit fields: walk the trie instead.
+      this.index = undefined;
+      this.fullRebuild = false;
+    } else if (this.fullRebuild || index.wasteful) {
+      index.reset(Math.ceil(index.liveWords * 1.25));
+      for (let s = 0; s < SLOTS; s++) this.indexSlot(index, s);
+      this.fullRebuild = false;
+    } else {
+      for (const s of this.dirtyList) this.indexSlot(index, s);
+    }
+    for (const s of this.dirtyList) this.dirty[s] = 0;
+    this.dirtyList.length = 0;
+  }
+
+  /** Rebuilds slot s of the index from the trie. */
+  private indexSlot(index: MultibitIndex, s: number): void {
+    const node = this.node;
     let n = this.root;
     let best = NONE;
+    // Down the slot's path to the first node at depth >= 16, noting the
+    // longest value node above it (it covers the whole slot).
     while (n !== NONE) {
       const l = this.plen(n);
-      const top = this.node[n + KEY]! >>> (32 - SLOT_BITS);
+      const top = node[n + KEY]! >>> (32 - SLOT_BITS);
       if (l >= SLOT_BITS) {
         if (top !== s) n = NONE;
         break;
@@ -506,10 +577,37 @@ export class RadixTrie<V> {
         break;
       }
       if (this.hasValue(n)) best = n;
-      n = this.node[n + C0 + ((s >>> (SLOT_BITS - 1 - l)) & 1)]!;
+      n = node[n + C0 + ((s >>> (SLOT_BITS - 1 - l)) & 1)]!;
     }
-    this.slots![2 * s] = n;
-    this.slots![2 * s + 1] = best;
+    const list = this.slotList;
+    list.n = 0;
+    if (n !== NONE) {
+      // Pre-order: by address, shorter first.
+      const stack = this.dfs;
+      stack.length = 0;
+      stack.push(n);
+      while (stack.length > 0) {
+        const m = stack.pop()!;
+        const meta = node[m + META]!;
+        if (meta > 0xff) {
+          if ((meta & 0xff) === SLOT_BITS) best = m;
+          else
+            list.push(
+              node[m + KEY]!,
+              node[m + KEY + 1]!,
+              node[m + KEY + 2]!,
+              node[m + KEY + 3]!,
+              meta & 0xff,
+              (m >> 3) + 1,
+            );
+        }
+        const c1 = node[m + C0 + 1]!;
+        const c0 = node[m + C0]!;
+        if (c1 !== NONE) stack.push(c1);
+        if (c0 !== NONE) stack.push(c0);
+      }
+    }
+    index.setSlot(s, best === NONE ? 0 : (best >> 3) + 1, list);
   }
 }
 
