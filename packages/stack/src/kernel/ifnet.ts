@@ -68,6 +68,8 @@ export class Ifnet {
   dad: DadEngine | undefined;
   /** The MLD host part (RFC 2710/3810) for this interface's groups. */
   mld: Mld6Listener | undefined;
+  /** A pseudo-interface's borrowed interface id (IMPLEMENTATION 1.4.1). */
+  pseudoIid: Uint8Array | undefined;
 
   constructor(
     readonly name: string,

@@ -1,5 +1,5 @@
 import { type Ipv6Address, type MacAddress, extractScope, multicastMac } from '@kame/addr';
-import { ETHERTYPE_IPV6, ethernet, ipv6 } from '@kame/wire';
+import { ETHERTYPE_IPV6, IPPROTO_HOPOPTS, ethernet, ipv6 } from '@kame/wire';
 import { fragment } from '../frag6/fragment';
 import { RTF_BLACKHOLE, RTF_REJECT } from '../route/rtflags';
 import type { Ifnet } from './ifnet';
@@ -55,21 +55,36 @@ export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Ip6OutputErr
     const scoped = dst.isLinkLocal();
     if (scoped && req.ifindex === undefined) return noRoute(node);
     const rt = node.routes.lookup(scoped ? node.routeKey(dst, req.ifindex!) : dst);
-    if (!rt) {
+    const defaultIf = node.nd6.defaultInterface;
+    if (!rt && defaultIf !== 0 && node.nd6.routers().length === 0) {
+      // IMPLEMENTATION 1.2 / RFC 4861 5.2 as KAME did it: with an empty router
+      // list, everything is on-link through the default interface (`ndp -I`).
+      ifp = node.ifnet(defaultIf);
+    } else if (!rt) {
       node.routes.miss(dst);
       return noRoute(node);
+    } else {
+      if (rt.flags & RTF_BLACKHOLE) return undefined;
+      if (rt.flags & RTF_REJECT) return 'EHOSTUNREACH';
+      ifp = node.ifnet(rt.ifindex);
+      if (rt.gateway.kind === 'inet6') nexthop = extractScope(rt.gateway.address).address;
     }
-    if (rt.flags & RTF_BLACKHOLE) return undefined;
-    if (rt.flags & RTF_REJECT) return 'EHOSTUNREACH';
-    ifp = node.ifnet(rt.ifindex);
     if (!ifp) return noRoute(node);
-    if (rt.gateway.kind === 'inet6') nexthop = extractScope(rt.gateway.address).address;
   }
   if (!ifp.running) return 'ENETUNREACH';
 
   const src = req.src ?? node.selectSource(dst, localIa ? localIa.ifindex : ifp.index);
   if (!src) return 'EADDRNOTAVAIL';
-  const payload = typeof req.payload === 'function' ? req.payload(src, dst) : req.payload;
+  let payload = typeof req.payload === 'function' ? req.payload(src, dst) : req.payload;
+  let nextHeader = req.nextHeader;
+  if (payload.length > IPV6_MAXPACKET) {
+    // RFC 2675: a jumbogram carries its length in a Hop-by-Hop Jumbo Payload
+    // option and is never fragmented (IMPLEMENTATION 1.7: only lo0 with a
+    // large MTU can carry one).
+    if (nextHeader === IPPROTO_HOPOPTS || 40 + 8 + payload.length > ifp.linkMtu) return 'EMSGSIZE';
+    payload = withJumboPayload(nextHeader, payload);
+    nextHeader = IPPROTO_HOPOPTS;
+  }
   const hopLimit =
     req.hopLimit ??
     (dst.isMulticast()
@@ -78,7 +93,7 @@ export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Ip6OutputErr
   const repr = {
     trafficClass: req.trafficClass ?? 0,
     flowLabel: req.flowLabel ?? 0,
-    nextHeader: req.nextHeader,
+    nextHeader,
     hopLimit,
     src,
     dst,
@@ -107,6 +122,17 @@ export function ip6Output(node: KernelNode, req: Ip6OutputRequest): Ip6OutputErr
     nd6Output(node, ifp, p, nexthop);
   }
   return undefined;
+}
+
+const IPV6_MAXPACKET = 65535;
+
+/** Prepends a Hop-by-Hop header holding a Jumbo Payload option (type 0xC2, RFC 2675 2). */
+function withJumboPayload(nextHeader: number, payload: Uint8Array): Uint8Array {
+  const out = new Uint8Array(8 + payload.length);
+  const len = out.length;
+  out.set([nextHeader, 0, 0xc2, 4, len >>> 24, (len >>> 16) & 0xff, (len >>> 8) & 0xff, len & 0xff]);
+  out.set(payload, 8);
+  return out;
 }
 
 /** nd6_output: resolve the next hop on `ifp` and hand the frame to the driver. */

@@ -4,10 +4,11 @@ import {
   MacAddress,
   embedScope,
   eui64FromMac,
-  linkLocalFromMac,
+  addressFromInterfaceId,
   needsScope,
   solicitedNodeMulticast,
 } from '@kame/addr';
+import { createHash } from 'node:crypto';
 import type { Clock, Random, Timer } from '@kame/time';
 import {
   ETHERTYPE_IPV6,
@@ -34,12 +35,14 @@ import { Mld6Listener } from '../mld6/listener';
 import { SocketLayer } from '../socket/socket-layer';
 import { newUdp6Stat, type Udp6Stat } from '../stats/udp6stat';
 import { udp6Input } from './udp6-input';
+import { nd6RedirectInput } from './nd6-redirect';
 import { Icmp6RateLimiter } from '../icmp6/rate-limiter';
 import { PathMtuCache } from '../icmp6/path-mtu-cache';
 import type { SourceCandidate } from '../in6-src/candidate';
 import {
   IFF_LOOPBACK,
   IFF_MULTICAST,
+  IFF_POINTOPOINT,
   IFF_RUNNING,
   IFF_UP,
   Ifnet,
@@ -60,6 +63,9 @@ import { icmp6Send } from './icmp6-output';
 import { sendNeighborSolicitation } from './nd6-nbr';
 import { ifOutput, ip6Output } from './ip6-output';
 import { KernelError } from './kernel-error';
+
+/** RFC 4861 10: unsolicited NAs sent after a link-layer address change. */
+const MAX_NEIGHBOR_ADVERTISEMENT = 3;
 
 export interface KernelNodeOptions {
   name: string;
@@ -105,6 +111,8 @@ export class KernelNode {
   private readonly ifnets: Ifnet[] = [];
   private readonly byName = new Map<string, Ifnet>();
   readonly lo0: Ifnet;
+  /** Host routes created by Redirects (bounded by MAX_REDIRECT_ROUTES). */
+  readonly redirectRoutes = new Set<string>();
   /** Host-side router discovery, prefix list and SLAAC (nd6_rtr.c). */
   readonly nd6: Nd6RtrEngine;
 
@@ -143,6 +151,7 @@ export class KernelNode {
     });
     this.lo0 = this.createLoopback();
     this.raHandler = (ifp, src, ra) => void this.nd6.onRouterAdvertisement(ifp.index, src, ra);
+    this.redirectHandler = (ifp, src, rd) => nd6RedirectInput(this, ifp, src, rd);
     this.mldHandler = (ifp, src, _dst, m) => ifp.mld?.input(m, src);
     this.dadHandler = (ifp, target, kind, srcUnspecified, options) => {
       if (!ifp.dad) return;
@@ -187,11 +196,13 @@ export class KernelNode {
     const ifp = this.mustIfnet(name);
     if (ifp.up) return;
     ifp.flags |= IFF_UP | IFF_RUNNING;
+    this.announceIfinfo(ifp);
     if (ifp.isLoopback) return;
     ifp.dad?.interfaceUp();
     this.joinGroup(ifp, Ipv6Address.parse('ff02::1'));
-    if (ifp.lladdr && !ifp.addresses.some((a) => a.address.isLinkLocal())) {
-      this.addAddress(ifp.name, linkLocalFromMac(ifp.lladdr), 64);
+    const iid = ifp.lladdr ? eui64FromMac(ifp.lladdr) : ifp.pseudoIid;
+    if (iid && !ifp.addresses.some((a) => a.address.isLinkLocal())) {
+      this.addAddress(ifp.name, addressFromInterfaceId(Ipv6Address.parse('fe80::'), iid), 64);
     }
     // Addresses configured while down run DAD now (RFC 4862 5.4).
     for (const ia of ifp.addresses) if (ia.flags & IN6_IFF_TENTATIVE) ifp.dad?.start(ia.address);
@@ -199,7 +210,87 @@ export class KernelNode {
 
   ifDown(name: string): void {
     const ifp = this.mustIfnet(name);
+    if (!ifp.up) return;
     ifp.flags &= ~(IFF_UP | IFF_RUNNING);
+    this.announceIfinfo(ifp);
+  }
+
+  /** SIOCSIFMTU. Lo0 may go above 65535 (IMPLEMENTATION 1.7, KAME's LARGE_LOMTU). */
+  setMtu(name: string, mtu: number): void {
+    const ifp = this.mustIfnet(name);
+    const max = ifp.isLoopback ? 0x7fffffff : 65535;
+    if (!Number.isInteger(mtu) || mtu < 1280 || mtu > max)
+      throw new KernelError('EINVAL', `MTU ${mtu} out of range 1280..${max}`);
+    ifp.mtu = mtu;
+    this.announceIfinfo(ifp);
+  }
+
+  /**
+   * A new link-layer address (SIOCSIFLLADDR): neighbors are told with
+   * unsolicited, overriding NAs for every address, MAX_NEIGHBOR_ADVERTISEMENT
+   * (3) times RetransTimer apart (RFC 4861 7.2.6).
+   */
+  setLladdr(name: string, mac: MacAddress): void {
+    const ifp = this.mustIfnet(name);
+    if (ifp.linkType !== 'ether')
+      throw new KernelError('EINVAL', `${name} has no settable link-layer address`);
+    ifp.lladdr = mac;
+    this.announceIfinfo(ifp);
+    if (!ifp.running) return;
+    const announce = (left: number) => {
+      for (const ia of ifp.addresses) {
+        if (ia.flags & (IN6_IFF_TENTATIVE | IN6_IFF_DUPLICATED)) continue;
+        icmp6Send(this, {
+          src: ia.address,
+          dst: Ipv6Address.parse('ff02::1'),
+          ifindex: ifp.index,
+          hopLimit: 255,
+          message: {
+            kind: 'neighborAdvert',
+            code: 0,
+            router: this.sysctl.get('net.inet6.ip6.forwarding') === 1,
+            solicited: false,
+            override: !(ia.flags & IN6_IFF_ANYCAST),
+            target: ia.address,
+            options: [{ kind: 'targetLinkAddr', linkAddr: mac }],
+          },
+        });
+      }
+      if (left > 1) this.clock.setTimer(ifp.nd.retrans, () => announce(left - 1));
+    };
+    announce(MAX_NEIGHBOR_ADVERTISEMENT);
+  }
+
+  /**
+   * A pseudo-interface (gif, faith): no link-layer address of its own, so its
+   * link-local interface id is borrowed from the first Ethernet interface, or
+   * made from MD5(hostname) when there is none (IMPLEMENTATION 1.4.1).
+   */
+  attachPseudo(name: string, type: 'gif' | 'faith', mtu = 1280): Ifnet {
+    const ifp = this.newIfnet(name, type, undefined, mtu, IFF_MULTICAST | IFF_POINTOPOINT, undefined);
+    ifp.pseudoIid = this.borrowedInterfaceId();
+    return ifp;
+  }
+
+  private borrowedInterfaceId(): Uint8Array {
+    const ether = this.ifnets.find((i) => i.linkType === 'ether' && i.lladdr);
+    if (ether?.lladdr) return eui64FromMac(ether.lladdr);
+    // MD5(hostname): take 8 bytes and clear the U/L bit (a local id, RFC 4291 App. A).
+    const id = createHash('md5').update(this.name).digest().subarray(0, 8);
+    id[0]! &= ~0x02;
+    return Uint8Array.from(id);
+  }
+
+  private announceIfinfo(ifp: Ifnet): void {
+    this.routes.bus.publish({
+      type: 'RTM_IFINFO',
+      pid: 0,
+      owner: 'kernel',
+      ifindex: ifp.index,
+      flags: ifp.flags,
+      linkState: ifp.running ? 'up' : 'down',
+      mtu: ifp.mtu,
+    });
   }
 
   // ---- addresses (SIOCAIFADDR_IN6 / SIOCDIFADDR_IN6) ----------------------
@@ -456,7 +547,13 @@ export class KernelNode {
     const room = 1280 - 40 - 40 - (options.length ? 8 : 0) - 8;
     const quoted = ctx.packet.subarray(0, Math.max(0, Math.min(ctx.packet.length, room - (room % 8))));
     options.push({ kind: 'redirectedHeader', packet: quoted });
+    // RFC 4861 8.2: from the router's link-local address, so hosts can match it to their first hop.
+    const ll = ifp.addresses.find(
+      (a) => a.address.isLinkLocal() && !(a.flags & (IN6_IFF_TENTATIVE | IN6_IFF_DUPLICATED)),
+    );
+    if (!ll) return;
     const err = icmp6Send(this, {
+      src: ll.address,
       dst: hdr.src,
       ifindex: ifp.index,
       hopLimit: 255,
