@@ -83,7 +83,12 @@ export function ip6Input(
   const packet = bytes.subarray(0, 40 + hdr.payload.length);
 
   if (dst.isMulticast()) {
-    if (!node.isMember(ifp, dst)) {
+    // A router takes multicast packets with a Router Alert (RFC 2711) even for
+    // groups it has not joined: MLD reports for its multicast routing daemon.
+    if (
+      !node.isMember(ifp, dst) &&
+      !(node.sysctl.get('net.inet6.ip6.forwarding') === 1 && hasRouterAlert(bytes, hdr))
+    ) {
       st.ip6s_notmember++;
       return;
     }
@@ -199,6 +204,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
           break;
         }
         case IPPROTO_FRAGMENT: {
+          node.noteFragmentArrival(ctx.ifp, packet);
           const r = node.reassembler.input(packet, off);
           if (!r) return; // held, or dropped and counted by frag6
           packet = r.packet;
@@ -227,5 +233,16 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
       st.ip6s_tooshort++;
       return;
     }
+  }
+}
+
+/** True when the packet starts with a Hop-by-Hop header carrying a Router Alert option. */
+function hasRouterAlert(bytes: Uint8Array, hdr: Ipv6Repr): boolean {
+  if (hdr.nextHeader !== IPPROTO_HOPOPTS) return false;
+  try {
+    return parseOptionsHeaderAt(bytes, 40, 'IPv6 Hop-by-Hop').options.some((o) => o.kind === 'routerAlert');
+  } catch (e) {
+    if (e instanceof DecodeError) return false;
+    throw e;
   }
 }

@@ -17,6 +17,7 @@ import {
   IPPROTO_UDP,
   ethernet,
   icmpv6,
+  ipv6,
   type Icmpv6Repr,
   type NdOption,
   type RedirectRepr,
@@ -36,6 +37,8 @@ import { SocketLayer } from '../socket/socket-layer';
 import { newUdp6Stat, type Udp6Stat } from '../stats/udp6stat';
 import { udp6Input } from './udp6-input';
 import { nd6RedirectInput } from './nd6-redirect';
+import { icmp6Error } from './icmp6-error';
+import { formatIfmcstat } from '../mld6/ifmcstat';
 import { Icmp6RateLimiter } from '../icmp6/rate-limiter';
 import { PathMtuCache } from '../icmp6/path-mtu-cache';
 import type { SourceCandidate } from '../in6-src/candidate';
@@ -126,6 +129,10 @@ export class KernelNode {
     this.reassembler = new Reassembler({
       clock: this.clock,
       limits: { maxFragPackets: this.sysctl.get('net.inet6.ip6.maxfragpackets') },
+      // RFC 8200 4.5: Time Exceeded code 1 when reassembly gives up after fragment 0 came.
+      timeExceeded: (first) => this.icmp6ErrorFor(first, this.fragmentArrival(first), 3, 1, 0),
+      parameterProblem: (packet, pointer, code) =>
+        this.icmp6ErrorFor(packet, this.fragmentArrival(packet), 4, code, pointer),
     });
     this.icmp6RateLimiter = new Icmp6RateLimiter({
       clock: this.clock,
@@ -562,6 +569,58 @@ export class KernelNode {
     if (!err) this.ip6stat.ip6s_redirectsent++;
   }
 
+  /** Where fragments from a source arrived (for errors about them); bounded. */
+  private readonly fragmentIfs = new Map<string, Ifnet>();
+
+  /** Notes the arrival interface of a fragment (ip6_input calls this before frag6). */
+  noteFragmentArrival(ifp: Ifnet, packet: Uint8Array): void {
+    const k = fragmentKey(packet);
+    this.fragmentIfs.delete(k);
+    this.fragmentIfs.set(k, ifp);
+    if (this.fragmentIfs.size > 1024) this.fragmentIfs.delete(this.fragmentIfs.keys().next().value!);
+  }
+
+  private fragmentArrival(packet: Uint8Array): Ifnet | undefined {
+    return this.fragmentIfs.get(fragmentKey(packet));
+  }
+
+  /** An ICMPv6 error about a packet outside the input loop (frag6 callbacks). */
+  private icmp6ErrorFor(
+    packet: Uint8Array,
+    ifp: Ifnet | undefined,
+    type: number,
+    code: number,
+    param: number,
+  ): void {
+    if (!ifp || packet.length < 40) return;
+    let hdr;
+    try {
+      hdr = ipv6.parse(packet);
+    } catch {
+      return;
+    }
+    icmp6Error(
+      this,
+      { ifp, packet, hdr, offset: 40, linkMulticast: false, srcMac: undefined },
+      type,
+      code,
+      param,
+    );
+  }
+
+  /** ifmcstat(8): each interface's addresses and joined groups with reference counts. */
+  ifmcstat(): string {
+    return formatIfmcstat(
+      this.ifnets
+        .filter((i) => i.mld !== undefined)
+        .map((i) => ({
+          name: i.name,
+          addresses: i.addresses.map((a) => a.address),
+          memberships: i.mld!.memberships(),
+        })),
+    );
+  }
+
   // ---- helpers used by the protocol files ----------------------------------
 
   /** Routing-table key: scoped addresses carry the interface index (IMPLEMENTATION 1.3.1). */
@@ -884,4 +943,11 @@ function withRouterAlert(icmp: Uint8Array): Uint8Array {
   out.set([58, 0, 5, 2, 0, 0, 1, 0]);
   out.set(icmp, 8);
   return out;
+}
+
+/** Source address and fragment identification bytes of a fragment packet, as a key. */
+function fragmentKey(packet: Uint8Array): string {
+  let k = '';
+  for (let i = 8; i < 24 && i < packet.length; i++) k += String.fromCharCode(packet[i]!);
+  return k;
 }
