@@ -1,6 +1,7 @@
 import { Ipv6Address, MacAddress } from '@kame/addr';
 import { type Icmpv6Repr, type NdOption, icmpv6 } from '@kame/wire';
 import { validateIcmp6Message } from './input-validation';
+import { prefixInfo, routerAdvert } from '../../test/support/frames';
 
 const LL_A = Ipv6Address.parse('fe80::a');
 const LL_B = Ipv6Address.parse('fe80::b');
@@ -11,20 +12,7 @@ const MAC = MacAddress.parse('02:00:00:00:00:0a');
 const slla: NdOption = { kind: 'sourceLinkAddr', linkAddr: MAC };
 
 const rs: Icmpv6Repr = { kind: 'routerSolicit', code: 0, options: [] };
-const ra: Icmpv6Repr = {
-  kind: 'routerAdvert',
-  code: 0,
-  curHopLimit: 64,
-  managed: false,
-  other: false,
-  homeAgent: false,
-  preference: 'medium',
-  proxy: false,
-  routerLifetime: 1800,
-  reachableTime: 0,
-  retransTimer: 0,
-  options: [],
-};
+const ra: Icmpv6Repr = routerAdvert({ routerLifetime: 1800 });
 const ns: Icmpv6Repr = { kind: 'neighborSolicit', code: 0, target: LL_B, options: [slla] };
 const na: Icmpv6Repr = {
   kind: 'neighborAdvert',
@@ -106,16 +94,13 @@ describe('validateIcmp6Message', () => {
   });
 
   it('cuts ND options beyond nd6_maxndopt (10) and asks for icp6s_nd_toomanyopt (IMPLEMENTATION 1.2)', () => {
-    const prefixes: NdOption[] = Array.from({ length: 12 }, (_, i) => ({
-      kind: 'prefixInfo',
-      prefixLength: 64,
-      onLink: true,
-      autonomous: true,
-      routerAddr: false,
-      validLifetime: 3600,
-      preferredLifetime: 1800,
-      prefix: Ipv6Address.parse(`2001:db8:${i}::`),
-    }));
+    const prefixes: NdOption[] = Array.from({ length: 12 }, (_, i) =>
+      prefixInfo({
+        prefix: Ipv6Address.parse(`2001:db8:${i}::`),
+        validLifetime: 3600,
+        preferredLifetime: 1800,
+      }),
+    );
     const m = enc({ ...ra, options: prefixes } as Icmpv6Repr, LL_A, ALL_NODES);
     const r = validateIcmp6Message(m, LL_A, ALL_NODES, 255);
     if (!r.ok) throw new Error(r.reason);

@@ -4,17 +4,22 @@ import type { NdOption } from '@kame/wire';
 import { IN6_IFF_AUTOCONF, IN6_IFF_DEPRECATED, IN6_IFF_DUPLICATED, IN6_IFF_TENTATIVE } from './in6-ifaddr';
 import { icmp6Send } from './icmp6-output';
 import type { KernelNode } from './kernel-node';
-import { a6, newNode, Segment, settle } from '../../test/support/lan';
+import { a6, buildNodes, Segment, settle } from '../../test/support/lan';
+import { echoRequest, prefixInfo, routerAdvert } from '../../test/support/frames';
 
+/** Router r (02:00:00:00:00:01, fe80::ff:fe00:1) and host h (02:00:00:00:00:02, fe80::ff:fe00:2). */
 function lan(hostSysctl: Record<string, number> = { 'net.inet6.ip6.accept_rtadv': 1 }) {
   const clock = new VirtualClock();
   const seg = new Segment(clock);
-  const r = newNode(clock, 'r', 1, { 'net.inet6.ip6.forwarding': 1 });
-  const h = newNode(clock, 'h', 2, hostSysctl);
-  seg.attach(r, 'em0', '02:00:00:00:00:01');
-  seg.attach(h, 'em0', '02:00:00:00:00:02');
-  r.ifUp('em0');
-  h.ifUp('em0');
+  const { r, h } = buildNodes(clock, [
+    {
+      name: 'r',
+      seed: 1,
+      sysctl: { 'net.inet6.ip6.forwarding': 1 },
+      ports: [{ seg, mac: '02:00:00:00:00:01' }],
+    },
+    { name: 'h', seed: 2, sysctl: hostSysctl, ports: [{ seg, mac: '02:00:00:00:00:02' }] },
+  ]);
   settle(clock, seg);
   return { clock, seg, r, h };
 }
@@ -34,35 +39,12 @@ function sendRa(
     dst: a6('ff02::1'),
     ifindex: em0.index,
     hopLimit: 255,
-    message: {
-      kind: 'routerAdvert',
-      code: 0,
-      curHopLimit: opts.hlim ?? 64,
-      managed: false,
-      other: false,
-      homeAgent: false,
-      preference: 'medium',
-      proxy: false,
-      routerLifetime: opts.lifetime ?? 1800,
-      reachableTime: 0,
-      retransTimer: 0,
-      options,
-    },
+    message: routerAdvert({ curHopLimit: opts.hlim ?? 64, routerLifetime: opts.lifetime ?? 1800, options }),
   });
 }
 
-function prefix(p: string, valid: number, preferred: number): NdOption {
-  return {
-    kind: 'prefixInfo',
-    prefixLength: 64,
-    onLink: true,
-    autonomous: true,
-    routerAddr: false,
-    validLifetime: valid,
-    preferredLifetime: preferred,
-    prefix: a6(p),
-  };
-}
+const prefix = (p: string, valid: number, preferred: number): NdOption =>
+  prefixInfo({ prefix: a6(p), validLifetime: valid, preferredLifetime: preferred });
 
 const flagsOf = (n: KernelNode, addr: string) =>
   n.ifnet('em0')!.addresses.find((a) => a.address.equals(a6(addr)))?.flags;
@@ -131,10 +113,7 @@ describe('v6LC.3 stateless address autoconfiguration (IMPLEMENTATION 1.4.2)', ()
     sendRa(r);
     clock.advance(3000);
     seg.clear();
-    icmp6Send(h, {
-      dst: a6('2001:db8:99::1'),
-      message: { kind: 'echoRequest', code: 0, identifier: 1, sequence: 1, data: new Uint8Array(4) },
-    });
+    icmp6Send(h, { dst: a6('2001:db8:99::1'), message: echoRequest({ data: new Uint8Array(4) }) });
     clock.advance(10);
     const req = seg.icmp6('echoRequest')[0]!;
     expect(req.layers.ethernet!.dst.toString()).toBe('02:00:00:00:00:01');
@@ -185,20 +164,7 @@ describe('v6LC.3 stateless address autoconfiguration (IMPLEMENTATION 1.4.2)', ()
       dst: a6('ff02::1'),
       ifindex: em0.index,
       hopLimit: 254,
-      message: {
-        kind: 'routerAdvert',
-        code: 0,
-        curHopLimit: 64,
-        managed: false,
-        other: false,
-        homeAgent: false,
-        preference: 'medium',
-        proxy: false,
-        routerLifetime: 1800,
-        reachableTime: 0,
-        retransTimer: 0,
-        options: [],
-      },
+      message: routerAdvert({ routerLifetime: 1800 }),
     });
     clock.advance(10);
     expect(h.icmp6stat.icp6s_badra).toBe(1);

@@ -1,8 +1,9 @@
-import { Ipv6Address, Ipv6Prefix, MacAddress } from '@kame/addr';
+import { Ipv6Address } from '@kame/addr';
 import { VirtualClock } from '@kame/time';
-import { ETHERTYPE_IPV6, ethernet, ipv6 } from '@kame/wire';
+import { ipv6 } from '@kame/wire';
 import { icmp6Send } from './icmp6-output';
-import { a6, newNode, Segment, settle } from '../../test/support/lan';
+import { a6, buildNodes, routeVia, Segment, settle, twoHosts } from '../../test/support/lan';
+import { echoRequest, etherFrame, ipv6Frame, ipv6Packet } from '../../test/support/frames';
 
 /**
  * host a (2001:db8:1::a) -- seg1 -- r (router) -- seg2 -- host c (2001:db8:2::c)
@@ -15,46 +16,37 @@ function routed(mtu2 = 1500) {
   // Room for every fragment of a datagram while its next hop is resolved
   // (KAME's nd6_maxqueuelen default of 1 keeps only the last).
   const q = { 'net.inet6.icmp6.nd6_maxqueuelen': 16 };
-  const a = newNode(clock, 'a', 1, q);
-  const r = newNode(clock, 'r', 2, { ...q, 'net.inet6.ip6.forwarding': 1 });
-  const c = newNode(clock, 'c', 3, q);
-  seg1.attach(a, 'em0', '02:00:00:00:01:0a');
-  seg1.attach(r, 'em0', '02:00:00:00:01:01');
-  seg2.attach(r, 'em1', '02:00:00:00:02:01', mtu2);
-  seg2.attach(c, 'em0', '02:00:00:00:02:0c', mtu2);
-  for (const [n, i] of [
-    [a, 'em0'],
-    [r, 'em0'],
-    [r, 'em1'],
-    [c, 'em0'],
-  ] as const)
-    n.ifUp(i);
-  a.addAddress('em0', a6('2001:db8:1::a'), 64);
-  r.addAddress('em0', a6('2001:db8:1::1'), 64);
-  r.addAddress('em1', a6('2001:db8:2::1'), 64);
-  c.addAddress('em0', a6('2001:db8:2::c'), 64);
+  const { a, r, c } = buildNodes(clock, [
+    {
+      name: 'a',
+      seed: 1,
+      sysctl: q,
+      ports: [{ seg: seg1, mac: '02:00:00:00:01:0a', address: '2001:db8:1::a/64' }],
+    },
+    {
+      name: 'r',
+      seed: 2,
+      sysctl: { ...q, 'net.inet6.ip6.forwarding': 1 },
+      ports: [
+        { seg: seg1, mac: '02:00:00:00:01:01', address: '2001:db8:1::1/64' },
+        { seg: seg2, ifname: 'em1', mac: '02:00:00:00:02:01', mtu: mtu2, address: '2001:db8:2::1/64' },
+      ],
+    },
+    {
+      name: 'c',
+      seed: 3,
+      sysctl: q,
+      ports: [{ seg: seg2, mac: '02:00:00:00:02:0c', mtu: mtu2, address: '2001:db8:2::c/64' }],
+    },
+  ]);
   // Static default routes via the router's link-local addresses (route add -inet6 default fe80:N::...).
-  a.routes.add({
-    dst: Ipv6Prefix.parse('::/0'),
-    gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:101') },
-    ifindex: 2,
-  });
-  c.routes.add({
-    dst: Ipv6Prefix.parse('::/0'),
-    gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:201') },
-    ifindex: 2,
-  });
+  routeVia(a, '::/0', 'fe80::ff:fe00:101');
+  routeVia(c, '::/0', 'fe80::ff:fe00:201');
   settle(clock, seg1, seg2);
   return { clock, seg1, seg2, a, r, c };
 }
 
-const echo = (data = new Uint8Array(8)) => ({
-  kind: 'echoRequest' as const,
-  code: 0,
-  identifier: 5,
-  sequence: 1,
-  data,
-});
+const echo = (data = new Uint8Array(8)) => echoRequest({ identifier: 5, sequence: 1, data });
 
 describe('v6LC.1 forwarding (ip6_forward)', () => {
   it('a ping crosses the router both ways with the hop limit decremented by one', () => {
@@ -105,22 +97,14 @@ describe('v6LC.1 forwarding (ip6_forward)', () => {
 
   it('RFC 4007 9: a link-local destination is never forwarded', () => {
     const { clock, seg1, r } = routed();
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader: 59,
-      hopLimit: 64,
-      src: a6('2001:db8:1::a'),
-      dst: a6('fe80::1234'),
-      payload: new Uint8Array(0),
-    });
     seg1.transmit(
       'x',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:01:01'),
-        src: MacAddress.parse('02:00:00:00:01:0a'),
-        etherType: ETHERTYPE_IPV6,
-        payload: p,
+      ipv6Frame({
+        dstMac: '02:00:00:00:01:01',
+        srcMac: '02:00:00:00:01:0a',
+        nextHeader: 59,
+        src: a6('2001:db8:1::a'),
+        dst: a6('fe80::1234'),
       }),
     );
     clock.advance(10);
@@ -130,22 +114,14 @@ describe('v6LC.1 forwarding (ip6_forward)', () => {
 
   it('a host (forwarding 0) silently drops packets for other destinations', () => {
     const { clock, seg2, c } = routed();
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader: 59,
-      hopLimit: 64,
-      src: a6('2001:db8:2::1'),
-      dst: a6('2001:db8:9::9'),
-      payload: new Uint8Array(0),
-    });
     seg2.transmit(
       'x',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:02:0c'),
-        src: MacAddress.parse('02:00:00:00:02:01'),
-        etherType: ETHERTYPE_IPV6,
-        payload: p,
+      ipv6Frame({
+        dstMac: '02:00:00:00:02:0c',
+        srcMac: '02:00:00:00:02:01',
+        nextHeader: 59,
+        src: a6('2001:db8:2::1'),
+        dst: a6('2001:db8:9::9'),
       }),
     );
     clock.advance(10);
@@ -156,17 +132,12 @@ describe('v6LC.1 forwarding (ip6_forward)', () => {
   it('RFC 4861 8.2: a router forwarding back out the arrival link sends a Redirect naming the better first hop', () => {
     const { clock, seg1, a, r } = routed();
     // b sits on seg1 too; a routes 2001:db8:3::/64 via r, but r knows b is the next hop on the same link.
-    const b = newNode(clock, 'b', 4);
-    seg1.attach(b, 'em0', '02:00:00:00:01:0b');
-    b.ifUp('em0');
-    b.addAddress('em0', a6('2001:db8:1::b'), 64);
+    const { b } = buildNodes(clock, [
+      { name: 'b', seed: 4, ports: [{ seg: seg1, mac: '02:00:00:00:01:0b', address: '2001:db8:1::b/64' }] },
+    ]);
     b.addAddress('lo0', a6('2001:db8:3::b'), 128);
     settle(clock, seg1);
-    r.routes.add({
-      dst: Ipv6Prefix.parse('2001:db8:3::/64'),
-      gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:10b') },
-      ifindex: 2,
-    });
+    routeVia(r, '2001:db8:3::/64', 'fe80::ff:fe00:10b');
     icmp6Send(a, { dst: a6('2001:db8:3::b'), message: echo() });
     clock.advance(50);
     const rd = seg1.icmp6('redirect')[0]!;
@@ -185,18 +156,9 @@ describe('v6LC.1 forwarding (ip6_forward)', () => {
 
 describe('v6LC.1 fragmentation (RFC 8200 4.5, 5)', () => {
   it('a 3000-byte echo is fragmented on output, reassembled by the peer, and the reply comes back fragmented too', () => {
-    const clock = new VirtualClock();
-    const seg = new Segment(clock);
     // KAME held one packet per unresolved neighbor (nd6_maxqueuelen 1), which
     // would keep only the last fragment; queue enough for all of them.
-    const q = { 'net.inet6.icmp6.nd6_maxqueuelen': 16 };
-    const a = newNode(clock, 'a', 1, q);
-    const b = newNode(clock, 'b', 2, q);
-    seg.attach(a, 'em0', '02:00:00:00:00:0a');
-    seg.attach(b, 'em0', '02:00:00:00:00:0b');
-    a.ifUp('em0');
-    b.ifUp('em0');
-    settle(clock, seg);
+    const { clock, seg, a, b } = twoHosts({ sysctl: { 'net.inet6.icmp6.nd6_maxqueuelen': 16 } });
     const replies: number[] = [];
     a.tapIcmp6((_c, m) => {
       if (m.kind === 'echoReply') replies.push(m.data.length);
@@ -217,36 +179,16 @@ describe('v6LC.1 extension header processing', () => {
   function deliver(payload: Uint8Array, nextHeader: number, mutate?: (packet: Uint8Array) => void) {
     const clock = new VirtualClock();
     const seg = new Segment(clock);
-    const b = newNode(clock, 'b', 2);
-    seg.attach(b, 'em0', '02:00:00:00:00:0b');
-    b.ifUp('em0');
+    const { b } = buildNodes(clock, [{ name: 'b', seed: 2, ports: [{ seg, mac: '02:00:00:00:00:0b' }] }]);
     const src = a6('fe80::99');
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader,
-      hopLimit: 64,
-      src,
-      dst: a6('fe80::ff:fe00:b'),
-      payload,
-    });
+    const p = ipv6Packet({ nextHeader, src, dst: a6('fe80::ff:fe00:b'), payload });
     mutate?.(p);
     // The sender answers resolution so B's error can leave.
-    const x = newNode(clock, 'x', 9);
-    seg.attach(x, 'em0', '02:00:00:00:00:99');
-    x.ifUp('em0');
+    const { x } = buildNodes(clock, [{ name: 'x', seed: 9, ports: [{ seg, mac: '02:00:00:00:00:99' }] }]);
     x.deleteAddress('em0', a6('fe80::ff:fe00:99'));
     x.addAddress('em0', src, 64);
     settle(clock, seg);
-    seg.transmit(
-      'x:em0',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:00:0b'),
-        src: MacAddress.parse('02:00:00:00:00:99'),
-        etherType: ETHERTYPE_IPV6,
-        payload: p,
-      }),
-    );
+    seg.transmit('x:em0', etherFrame(p, { dstMac: '02:00:00:00:00:0b', srcMac: '02:00:00:00:00:99' }));
     clock.advance(50);
     return { seg, b };
   }
@@ -336,27 +278,18 @@ describe('v6LC.5 ICMPv6 error rate limiting (RFC 4443 2.4 f)', () => {
   it('a flood of 300 bad packets in one second gets at most errppslimit (100) errors; the rest are counted as too frequent', () => {
     const clock = new VirtualClock();
     const seg = new Segment(clock);
-    const b = newNode(clock, 'b', 2);
-    const x = newNode(clock, 'x', 9);
-    seg.attach(b, 'em0', '02:00:00:00:00:0b');
-    seg.attach(x, 'em0', '02:00:00:00:00:99');
-    b.ifUp('em0');
-    x.ifUp('em0');
+    const { b } = buildNodes(clock, [
+      { name: 'b', seed: 2, ports: [{ seg, mac: '02:00:00:00:00:0b' }] },
+      { name: 'x', seed: 9, ports: [{ seg, mac: '02:00:00:00:00:99' }] },
+    ]);
     settle(clock, seg);
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
+    const f = ipv6Frame({
+      dstMac: '02:00:00:00:00:0b',
+      srcMac: '02:00:00:00:00:99',
       nextHeader: 253,
-      hopLimit: 64,
       src: a6('fe80::ff:fe00:99'),
       dst: a6('fe80::ff:fe00:b'),
       payload: new Uint8Array(8),
-    });
-    const f = ethernet.encode({
-      dst: MacAddress.parse('02:00:00:00:00:0b'),
-      src: MacAddress.parse('02:00:00:00:00:99'),
-      etherType: ETHERTYPE_IPV6,
-      payload: p,
     });
     for (let i = 0; i < 300; i++) {
       seg.transmit('x:em0', f);

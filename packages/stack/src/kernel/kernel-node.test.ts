@@ -1,33 +1,27 @@
 import { Ipv6Address, Ipv6Prefix, MacAddress, embedScope } from '@kame/addr';
 import { VirtualClock } from '@kame/time';
-import { ETHERTYPE_IPV6, IPPROTO_ICMPV6, ethernet, icmpv6, ipv6 } from '@kame/wire';
+import type { NdOption } from '@kame/wire';
 import { IFF_RUNNING, IFF_UP } from './ifnet';
 import { KernelError } from './kernel-error';
 import { icmp6Send } from './icmp6-output';
-import { a6, newNode, Segment, settle } from '../../test/support/lan';
+import { a6, newNode, settle, twoHosts } from '../../test/support/lan';
+import { echoRequest, etherFrame, icmp6Frame, ipv6Frame, ipv6Packet } from '../../test/support/frames';
 
-function twoHosts() {
-  const clock = new VirtualClock();
-  const seg = new Segment(clock);
-  const a = newNode(clock, 'a', 1);
-  const b = newNode(clock, 'b', 2);
-  seg.attach(a, 'em0', '02:00:00:00:00:0a');
-  seg.attach(b, 'em0', '02:00:00:00:00:0b');
-  a.ifUp('em0');
-  b.ifUp('em0');
-  settle(clock, seg);
-  return { clock, seg, a, b };
-}
+/** The MAC of 'x', the foreign sender of the hand-built frames below. */
+const FOREIGN_MAC = '02:00:00:00:00:99';
 
-/** A raw IPv6 packet in an Ethernet frame from a foreign MAC to `dstMac`. */
-function frameTo(dstMac: string, repr: Parameters<typeof ipv6.encode>[0]): Uint8Array {
-  return ethernet.encode({
-    dst: MacAddress.parse(dstMac),
-    src: MacAddress.parse('02:00:00:00:00:99'),
-    etherType: ETHERTYPE_IPV6,
-    payload: ipv6.encode(repr),
-  });
-}
+/** A Neighbor Solicitation for b's link-local from fe80::99 to b's solicited-node group. */
+const nsForB = (hopLimit: number, options: NdOption[] = []) =>
+  icmp6Frame(
+    { kind: 'neighborSolicit', code: 0, target: a6('fe80::ff:fe00:b'), options },
+    {
+      src: a6('fe80::99'),
+      dst: a6('ff02::1:ff00:b'),
+      hopLimit,
+      dstMac: '33:33:ff:00:00:0b',
+      srcMac: FOREIGN_MAC,
+    },
+  );
 
 describe('IMPLEMENTATION 1.4.1: interfaces and special addresses', () => {
   it('lo0 has ::1/128 and fe80::1, routes ::1/128 and ff01::/32, and joins ff01::1', () => {
@@ -81,7 +75,7 @@ describe('v6LC.2 Neighbor Discovery: address resolution', () => {
     const err = icmp6Send(a, {
       dst: bLL,
       ifindex: em0.index,
-      message: { kind: 'echoRequest', code: 0, identifier: 7, sequence: 1, data: Uint8Array.of(1, 2, 3) },
+      message: echoRequest({ identifier: 7, sequence: 1, data: Uint8Array.of(1, 2, 3) }),
     });
     expect(err).toBeUndefined();
     clock.advance(10);
@@ -109,11 +103,7 @@ describe('v6LC.2 Neighbor Discovery: address resolution', () => {
 
   it('RFC 4861 7.2.2: an unanswered resolution sends 3 NS one RetransTimer apart, then drops the queued packet', () => {
     const { clock, seg, a } = twoHosts();
-    icmp6Send(a, {
-      dst: a6('fe80::dead'),
-      ifindex: a.ifnet('em0')!.index,
-      message: { kind: 'echoRequest', code: 0, identifier: 1, sequence: 1, data: new Uint8Array(0) },
-    });
+    icmp6Send(a, { dst: a6('fe80::dead'), ifindex: a.ifnet('em0')!.index, message: echoRequest() });
     clock.advance(5000);
     const ns = seg.icmp6('neighborSolicit').filter((f) => f.from === 'a:em0');
     const t0 = ns[0]!.time;
@@ -124,24 +114,7 @@ describe('v6LC.2 Neighbor Discovery: address resolution', () => {
 
   it('RFC 4861 7.1.1: an NS with hop limit 254 is dropped and counted (icp6s_badns)', () => {
     const { clock, seg, b } = twoHosts();
-    const src = a6('fe80::99');
-    const dst = a6('ff02::1:ff00:b');
-    const payload = icmpv6.encode(
-      { kind: 'neighborSolicit', code: 0, target: a6('fe80::ff:fe00:b'), options: [] },
-      { src, dst },
-    );
-    seg.transmit(
-      'x',
-      frameTo('33:33:ff:00:00:0b', {
-        trafficClass: 0,
-        flowLabel: 0,
-        nextHeader: IPPROTO_ICMPV6,
-        hopLimit: 254,
-        src,
-        dst,
-        payload,
-      }),
-    );
+    seg.transmit('x', nsForB(254));
     clock.advance(10);
     expect(b.icmp6stat.icp6s_badns).toBe(1);
     expect(seg.icmp6('neighborAdvert')).toHaveLength(0);
@@ -149,28 +122,11 @@ describe('v6LC.2 Neighbor Discovery: address resolution', () => {
 
   it('IMPLEMENTATION 1.2: only the first nd6_maxndopt (10) options of an ND message are processed', () => {
     const { clock, seg, b } = twoHosts();
-    const src = a6('fe80::99');
-    const dst = a6('ff02::1:ff00:b');
     const options = [
-      { kind: 'sourceLinkAddr' as const, linkAddr: MacAddress.parse('02:00:00:00:00:99') },
+      { kind: 'sourceLinkAddr' as const, linkAddr: MacAddress.parse(FOREIGN_MAC) },
       ...Array.from({ length: 11 }, () => ({ kind: 'unknown' as const, type: 200, data: new Uint8Array(6) })),
     ];
-    const payload = icmpv6.encode(
-      { kind: 'neighborSolicit', code: 0, target: a6('fe80::ff:fe00:b'), options },
-      { src, dst },
-    );
-    seg.transmit(
-      'x',
-      frameTo('33:33:ff:00:00:0b', {
-        trafficClass: 0,
-        flowLabel: 0,
-        nextHeader: IPPROTO_ICMPV6,
-        hopLimit: 255,
-        src,
-        dst,
-        payload,
-      }),
-    );
+    seg.transmit('x', nsForB(255, options));
     clock.advance(10);
     expect(b.icmp6stat.icp6s_nd_toomanyopt).toBe(1);
     // Still answered: the message itself is valid.
@@ -189,17 +145,15 @@ describe('v6LC.1 IPv6 input checks', () => {
     settle(clock, seg);
     // Count only what this packet does (the hosts' own MLD reports reach each other too).
     const before = { total: b.ip6stat.ip6s_total, notmember: b.ip6stat.ip6s_notmember };
-    const src = a6(opts.src ?? '2001:db8::99');
-    const dst = a6(opts.dst ?? '2001:db8::b');
     seg.transmit(
       'x',
-      frameTo(opts.mac ?? '02:00:00:00:00:0b', {
-        trafficClass: 0,
-        flowLabel: 0,
+      ipv6Frame({
+        dstMac: opts.mac ?? '02:00:00:00:00:0b',
+        srcMac: FOREIGN_MAC,
         nextHeader: next,
         hopLimit: 64,
-        src,
-        dst,
+        src: a6(opts.src ?? '2001:db8::99'),
+        dst: a6(opts.dst ?? '2001:db8::b'),
         payload,
       }),
     );
@@ -247,25 +201,14 @@ describe('v6LC.1 IPv6 input checks', () => {
 
   it('IMPLEMENTATION 1.7: a payload length beyond the frame is "data size < data length" (ip6s_tooshort)', () => {
     const { clock, seg, b } = twoHosts();
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
+    const p = ipv6Packet({
       nextHeader: 59,
-      hopLimit: 64,
       src: a6('fe80::99'),
       dst: a6('fe80::ff:fe00:b'),
       payload: new Uint8Array(16),
     });
     const cut = p.subarray(0, 48);
-    seg.transmit(
-      'x',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:00:0b'),
-        src: MacAddress.parse('02:00:00:00:00:99'),
-        etherType: ETHERTYPE_IPV6,
-        payload: cut,
-      }),
-    );
+    seg.transmit('x', etherFrame(cut, { dstMac: '02:00:00:00:00:0b', srcMac: FOREIGN_MAC }));
     clock.advance(10);
     expect(b.ip6stat.ip6s_tooshort).toBe(1);
   });
@@ -287,7 +230,7 @@ describe('v6LC.5 ICMPv6 echo', () => {
     });
     icmp6Send(n, {
       dst: Ipv6Address.LOOPBACK,
-      message: { kind: 'echoRequest', code: 0, identifier: 42, sequence: 3, data: Uint8Array.of(9, 9) },
+      message: echoRequest({ identifier: 42, sequence: 3, data: Uint8Array.of(9, 9) }),
     });
     clock.advance(1);
     expect(replies).toEqual([
@@ -300,10 +243,7 @@ describe('v6LC.5 ICMPv6 echo', () => {
     a.addAddress('em0', a6('2001:db8::a'), 64);
     b.addAddress('em0', a6('2001:db8::b'), 64);
     settle(clock, seg);
-    icmp6Send(a, {
-      dst: a6('2001:db8::b'),
-      message: { kind: 'echoRequest', code: 0, identifier: 1, sequence: 1, data: new Uint8Array(56) },
-    });
+    icmp6Send(a, { dst: a6('2001:db8::b'), message: echoRequest({ data: new Uint8Array(56) }) });
     clock.advance(10);
     const reply = seg.icmp6('echoReply')[0]!;
     expect(reply.layers.ipv6!.src.toString()).toBe('2001:db8::b');
@@ -315,7 +255,7 @@ describe('v6LC.5 ICMPv6 echo', () => {
     expect(
       icmp6Send(a, {
         dst: a6('2001:db8:99::1'),
-        message: { kind: 'echoRequest', code: 0, identifier: 1, sequence: 1, data: new Uint8Array(0) },
+        message: echoRequest(),
       }),
     ).toBe('ENETUNREACH');
     expect(a.ip6stat.ip6s_noroute).toBe(1);

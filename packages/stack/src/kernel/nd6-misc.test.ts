@@ -1,43 +1,29 @@
 import { Ipv6Address, Ipv6Prefix, MacAddress } from '@kame/addr';
 import { VirtualClock } from '@kame/time';
-import { ETHERTYPE_IPV6, IPPROTO_ICMPV6, ethernet, icmpv6, ipv6 } from '@kame/wire';
 import { RTF_DYNAMIC } from '../route/rtflags';
 import { icmp6Send } from './icmp6-output';
-import { a6, newNode, Segment, settle } from '../../test/support/lan';
+import { a6, buildNodes, newNode, routeVia, Segment, settle, twoHosts } from '../../test/support/lan';
+import { echoRequest, icmp6Frame } from '../../test/support/frames';
 
-const echo = (data = new Uint8Array(8)) => ({
-  kind: 'echoRequest' as const,
-  code: 0,
-  identifier: 3,
-  sequence: 1,
-  data,
-});
+const echo = (data = new Uint8Array(8)) => echoRequest({ identifier: 3, sequence: 1, data });
 
 /** a, r (router) and b on one segment; a's default route is r; r reaches 2001:db8:3::/64 via b. */
 function redirectLan() {
   const clock = new VirtualClock();
   const seg = new Segment(clock);
-  const a = newNode(clock, 'a', 1);
-  const r = newNode(clock, 'r', 2, { 'net.inet6.ip6.forwarding': 1 });
-  const b = newNode(clock, 'b', 3);
-  seg.attach(a, 'em0', '02:00:00:00:00:0a');
-  seg.attach(r, 'em0', '02:00:00:00:00:01');
-  seg.attach(b, 'em0', '02:00:00:00:00:0b');
-  for (const n of [a, r, b]) n.ifUp('em0');
-  a.addAddress('em0', a6('2001:db8:1::a'), 64);
-  r.addAddress('em0', a6('2001:db8:1::1'), 64);
-  b.addAddress('em0', a6('2001:db8:1::b'), 64);
+  const { a, r, b } = buildNodes(clock, [
+    { name: 'a', seed: 1, ports: [{ seg, mac: '02:00:00:00:00:0a', address: '2001:db8:1::a/64' }] },
+    {
+      name: 'r',
+      seed: 2,
+      sysctl: { 'net.inet6.ip6.forwarding': 1 },
+      ports: [{ seg, mac: '02:00:00:00:00:01', address: '2001:db8:1::1/64' }],
+    },
+    { name: 'b', seed: 3, ports: [{ seg, mac: '02:00:00:00:00:0b', address: '2001:db8:1::b/64' }] },
+  ]);
   b.addAddress('lo0', a6('2001:db8:3::b'), 128);
-  a.routes.add({
-    dst: Ipv6Prefix.parse('::/0'),
-    gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:1') },
-    ifindex: 2,
-  });
-  r.routes.add({
-    dst: Ipv6Prefix.parse('2001:db8:3::/64'),
-    gateway: { kind: 'inet6', address: a6('fe80::ff:fe00:b') },
-    ifindex: 2,
-  });
+  routeVia(a, '::/0', 'fe80::ff:fe00:1');
+  routeVia(r, '2001:db8:3::/64', 'fe80::ff:fe00:b');
   settle(clock, seg);
   return { clock, seg, a, r, b };
 }
@@ -68,34 +54,24 @@ describe('v6LC.2 Redirect (RFC 4861 8.3)', () => {
 
   it('RFC 4861 8.1: a Redirect from a node that is not the current first hop is ignored and counted', () => {
     const { clock, seg, a } = redirectLan();
-    const src = a6('fe80::ff:fe00:b'); // b is not a's router
-    const dst = a6('fe80::ff:fe00:a');
-    const payload = icmpv6.encode(
-      {
-        kind: 'redirect',
-        code: 0,
-        target: a6('fe80::ff:fe00:b'),
-        destination: a6('2001:db8:9::9'),
-        options: [],
-      },
-      { src, dst },
-    );
     seg.transmit(
       'b:em0',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:00:0a'),
-        src: MacAddress.parse('02:00:00:00:00:0b'),
-        etherType: ETHERTYPE_IPV6,
-        payload: ipv6.encode({
-          trafficClass: 0,
-          flowLabel: 0,
-          nextHeader: IPPROTO_ICMPV6,
+      icmp6Frame(
+        {
+          kind: 'redirect',
+          code: 0,
+          target: a6('fe80::ff:fe00:b'),
+          destination: a6('2001:db8:9::9'),
+          options: [],
+        },
+        {
+          src: a6('fe80::ff:fe00:b'), // b is not a's router
+          dst: a6('fe80::ff:fe00:a'),
           hopLimit: 255,
-          src,
-          dst,
-          payload,
-        }),
-      }),
+          dstMac: '02:00:00:00:00:0a',
+          srcMac: '02:00:00:00:00:0b',
+        },
+      ),
     );
     clock.advance(10);
     expect(a.icmp6stat.icp6s_badredirect).toBe(1);
@@ -107,10 +83,9 @@ describe('v6LC.2 on-link determination with an empty router list (ndp -I, IMPLEM
   it('with a default interface set and no router, an off-prefix destination is resolved on that link', () => {
     const clock = new VirtualClock();
     const seg = new Segment(clock);
-    const a = newNode(clock, 'a', 1);
-    seg.attach(a, 'em0', '02:00:00:00:00:0a');
-    a.ifUp('em0');
-    a.addAddress('em0', a6('2001:db8:1::a'), 64);
+    const { a } = buildNodes(clock, [
+      { name: 'a', seed: 1, ports: [{ seg, mac: '02:00:00:00:00:0a', address: '2001:db8:1::a/64' }] },
+    ]);
     settle(clock, seg);
     expect(icmp6Send(a, { dst: a6('2001:db8:77::1'), message: echo() })).toBe('ENETUNREACH');
     a.nd6.setDefaultInterface(2);
@@ -123,15 +98,7 @@ describe('v6LC.2 on-link determination with an empty router list (ndp -I, IMPLEM
 
 describe('v6LC.2 unsolicited Neighbor Advertisements (RFC 4861 7.2.6)', () => {
   it('a link-layer address change is announced 3 times, RetransTimer apart, with Override set; neighbors update', () => {
-    const clock = new VirtualClock();
-    const seg = new Segment(clock);
-    const a = newNode(clock, 'a', 1);
-    const b = newNode(clock, 'b', 2);
-    seg.attach(a, 'em0', '02:00:00:00:00:0a');
-    seg.attach(b, 'em0', '02:00:00:00:00:0b');
-    a.ifUp('em0');
-    b.ifUp('em0');
-    settle(clock, seg);
+    const { clock, seg, a, b } = twoHosts();
     icmp6Send(b, { dst: a6('fe80::ff:fe00:a'), ifindex: 2, message: echo() });
     clock.advance(10);
     seg.clear();
@@ -211,9 +178,7 @@ describe('hostile input: every table has a bound', () => {
   it('10,000 NS from distinct sources fill a counter, not memory: the neighbor cache stays at its bound', () => {
     const clock = new VirtualClock();
     const seg = new Segment(clock);
-    const b = newNode(clock, 'b', 2);
-    seg.attach(b, 'em0', '02:00:00:00:00:0b');
-    b.ifUp('em0');
+    const { b } = buildNodes(clock, [{ name: 'b', seed: 2, ports: [{ seg, mac: '02:00:00:00:00:0b' }] }]);
     settle(clock, seg);
     const target = a6('fe80::ff:fe00:b');
     const dst = a6('ff02::1:ff00:b');
@@ -222,27 +187,12 @@ describe('hostile input: every table has a bound', () => {
         Uint8Array.from([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, i >> 8, i & 0xff]),
       );
       const mac = MacAddress.fromBytes(Uint8Array.from([2, 0, 0, 1, i >> 8, i & 0xff]));
-      const payload = icmpv6.encode(
-        { kind: 'neighborSolicit', code: 0, target, options: [{ kind: 'sourceLinkAddr', linkAddr: mac }] },
-        { src, dst },
-      );
-      const p = ipv6.encode({
-        trafficClass: 0,
-        flowLabel: 0,
-        nextHeader: IPPROTO_ICMPV6,
-        hopLimit: 255,
-        src,
-        dst,
-        payload,
-      });
       b.input(
         2,
-        ethernet.encode({
-          dst: MacAddress.parse('33:33:ff:00:00:0b'),
-          src: mac,
-          etherType: ETHERTYPE_IPV6,
-          payload: p,
-        }),
+        icmp6Frame(
+          { kind: 'neighborSolicit', code: 0, target, options: [{ kind: 'sourceLinkAddr', linkAddr: mac }] },
+          { src, dst, hopLimit: 255, dstMac: '33:33:ff:00:00:0b', srcMac: mac },
+        ),
       );
     }
     clock.advance(10);

@@ -1,24 +1,12 @@
-import { Ipv6Address, MacAddress } from '@kame/addr';
-import { VirtualClock } from '@kame/time';
-import { ETHERTYPE_IPV6, IPPROTO_UDP, ethernet, ipv6, udp } from '@kame/wire';
+import { Ipv6Address } from '@kame/addr';
+import { IPPROTO_UDP, udp } from '@kame/wire';
 import { Icmp6Filter } from '../socket/icmp6-filter';
 import { icmp6Send } from './icmp6-output';
-import { a6, newNode, Segment, settle } from '../../test/support/lan';
+import { a6, twoHosts } from '../../test/support/lan';
+import { echoRequest, ipv6Frame, routerAdvert } from '../../test/support/frames';
 
-function pair() {
-  const clock = new VirtualClock();
-  const seg = new Segment(clock);
-  const a = newNode(clock, 'a', 1);
-  const b = newNode(clock, 'b', 2);
-  seg.attach(a, 'em0', '02:00:00:00:00:0a');
-  seg.attach(b, 'em0', '02:00:00:00:00:0b');
-  a.ifUp('em0');
-  b.ifUp('em0');
-  a.addAddress('em0', a6('2001:db8::a'), 64);
-  b.addAddress('em0', a6('2001:db8::b'), 64);
-  settle(clock, seg);
-  return { clock, seg, a, b };
-}
+/** a (02:00:00:00:00:0a, 2001:db8::a) and b (02:00:00:00:00:0b, 2001:db8::b) on one segment. */
+const pair = () => twoHosts({ addresses: { a: '2001:db8::a', b: '2001:db8::b' } });
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 
@@ -78,22 +66,15 @@ describe('UDP over IPv6 through the kernel (udp6_input, udp6_output)', () => {
     const dst = a6('2001:db8::b');
     const d = udp.encode({ srcPort: 1, dstPort: 7777, payload: bytes('x') }, { src, dst });
     d[6]! ^= 0xff;
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader: IPPROTO_UDP,
-      hopLimit: 64,
-      src,
-      dst,
-      payload: d,
-    });
     seg.transmit(
       'x',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:00:0b'),
-        src: MacAddress.parse('02:00:00:00:00:0a'),
-        etherType: ETHERTYPE_IPV6,
-        payload: p,
+      ipv6Frame({
+        dstMac: '02:00:00:00:00:0b',
+        srcMac: '02:00:00:00:00:0a',
+        nextHeader: IPPROTO_UDP,
+        src,
+        dst,
+        payload: d,
       }),
     );
     clock.advance(10);
@@ -126,28 +107,12 @@ describe('UDP over IPv6 through the kernel (udp6_input, udp6_output)', () => {
     const { clock, a, b } = pair();
     const raw = b.sockets.socket('raw', { protocol: 58, privileged: true });
     b.sockets.setsockopt(raw, 'ICMP6_FILTER', new Icmp6Filter().setBlockAll().setPass(134));
-    icmp6Send(a, {
-      dst: a6('2001:db8::b'),
-      message: { kind: 'echoRequest', code: 0, identifier: 1, sequence: 1, data: new Uint8Array(0) },
-    });
+    icmp6Send(a, { dst: a6('2001:db8::b'), message: echoRequest() });
     icmp6Send(a, {
       dst: a6('ff02::1'),
       ifindex: 2,
       hopLimit: 255,
-      message: {
-        kind: 'routerAdvert',
-        code: 0,
-        curHopLimit: 64,
-        managed: false,
-        other: false,
-        homeAgent: false,
-        preference: 'medium',
-        proxy: false,
-        routerLifetime: 0,
-        reachableTime: 0,
-        retransTimer: 0,
-        options: [],
-      },
+      message: routerAdvert({ routerLifetime: 0 }),
     });
     clock.advance(10);
     const got = b.sockets.recvmsg(raw)!;
@@ -158,23 +123,16 @@ describe('UDP over IPv6 through the kernel (udp6_input, udp6_output)', () => {
   it('a raw socket bound to protocol 103 (PIM) takes packets of that Next Header instead of a Parameter Problem', () => {
     const { clock, seg, b } = pair();
     const raw = b.sockets.socket('raw', { protocol: 103, privileged: true });
-    const src = a6('2001:db8::a');
-    const p = ipv6.encode({
-      trafficClass: 0,
-      flowLabel: 0,
-      nextHeader: 103,
-      hopLimit: 1,
-      src,
-      dst: a6('2001:db8::b'),
-      payload: Uint8Array.of(0x20, 0, 0, 0),
-    });
     seg.transmit(
       'x',
-      ethernet.encode({
-        dst: MacAddress.parse('02:00:00:00:00:0b'),
-        src: MacAddress.parse('02:00:00:00:00:0a'),
-        etherType: ETHERTYPE_IPV6,
-        payload: p,
+      ipv6Frame({
+        dstMac: '02:00:00:00:00:0b',
+        srcMac: '02:00:00:00:00:0a',
+        nextHeader: 103,
+        hopLimit: 1,
+        src: a6('2001:db8::a'),
+        dst: a6('2001:db8::b'),
+        payload: Uint8Array.of(0x20, 0, 0, 0),
       }),
     );
     clock.advance(10);

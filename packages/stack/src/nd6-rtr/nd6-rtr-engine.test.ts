@@ -11,6 +11,7 @@ import { Sysctl } from '../sysctl/index';
 import { Nd6RtrEngine, type Nd6Route, type Nd6RtrPort } from './nd6-rtr-engine';
 import type { Nd6RtrParams } from './params';
 import { TWO_HOURS } from './lifetime';
+import { prefixInfo, routerAdvert } from '../../test/support/frames';
 
 const MAC = MacAddress.parse('00:11:22:33:44:55');
 const IID = eui64FromMac(MAC);
@@ -21,37 +22,12 @@ const P1 = Ipv6Address.parse('2001:db8:1::');
 const SLAAC1 = Ipv6Address.parse('2001:db8:1::211:22ff:fe33:4455');
 const H = 3600;
 
-function ra(o: Partial<RouterAdvertRepr> = {}): RouterAdvertRepr {
-  return {
-    kind: 'routerAdvert',
-    code: 0,
-    curHopLimit: 0,
-    managed: false,
-    other: false,
-    homeAgent: false,
-    preference: 'medium',
-    proxy: false,
-    routerLifetime: 1800,
-    reachableTime: 0,
-    retransTimer: 0,
-    options: [],
-    ...o,
-  };
-}
+/** An RA whose Cur Hop Limit is unspecified (0) unless given. */
+const ra = (o: Partial<RouterAdvertRepr> = {}): RouterAdvertRepr => routerAdvert({ curHopLimit: 0, ...o });
 
-function pio(o: Partial<PrefixInfoOption> = {}): PrefixInfoOption {
-  return {
-    kind: 'prefixInfo',
-    prefixLength: 64,
-    onLink: true,
-    autonomous: true,
-    routerAddr: false,
-    validLifetime: 30 * 24 * H,
-    preferredLifetime: 7 * 24 * H,
-    prefix: P1,
-    ...o,
-  };
-}
+/** A PIO for P1, valid 30 days, preferred 7 days, unless given. */
+const pio = (o: Partial<PrefixInfoOption> = {}): PrefixInfoOption =>
+  prefixInfo({ prefix: P1, validLifetime: 30 * 24 * H, preferredLifetime: 7 * 24 * H, ...o });
 
 type Call = [string, ...unknown[]];
 

@@ -1,4 +1,4 @@
-import { Ipv6Address, MacAddress } from '@kame/addr';
+import { Ipv6Address, Ipv6Prefix, MacAddress } from '@kame/addr';
 import { SeededRandom, VirtualClock } from '@kame/time';
 import { dissectLayers, type PartialDissection } from '@kame/wire';
 import { KernelNode } from '../../src/kernel/kernel-node';
@@ -82,4 +82,84 @@ export const a6 = (s: string): Ipv6Address => Ipv6Address.parse(s);
 export function settle(clock: VirtualClock, ...segments: Segment[]): void {
   clock.advance(5000);
   for (const s of segments) s.clear();
+}
+
+/** One Ethernet interface of a node built by buildNodes. */
+export interface Port {
+  seg: Segment;
+  mac: string;
+  /** Default em0. */
+  ifname?: string;
+  mtu?: number;
+  /** Added after every interface is up, as `address/prefixLength`. */
+  address?: string;
+}
+
+export interface NodeSpec<N extends string> {
+  name: N;
+  seed: number;
+  sysctl?: Record<string, number>;
+  ports: Port[];
+}
+
+/**
+ * Builds nodes in the order a test script would: every node is created,
+ * then every port attached, then every interface brought up, then every
+ * address added (each step in the order given). Does not settle.
+ */
+export function buildNodes<N extends string>(
+  clock: VirtualClock,
+  specs: NodeSpec<N>[],
+): Record<N, KernelNode> {
+  const nodes = specs.map((s) => ({ s, node: newNode(clock, s.name, s.seed, s.sysctl) }));
+  for (const { s, node } of nodes)
+    for (const p of s.ports) p.seg.attach(node, p.ifname ?? 'em0', p.mac, p.mtu);
+  for (const { s, node } of nodes) for (const p of s.ports) node.ifUp(p.ifname ?? 'em0');
+  for (const { s, node } of nodes) {
+    for (const p of s.ports) {
+      if (p.address === undefined) continue;
+      const [address, len] = p.address.split('/');
+      node.addAddress(p.ifname ?? 'em0', a6(address!), Number(len));
+    }
+  }
+  return Object.fromEntries(nodes.map(({ s, node }) => [s.name, node])) as Record<N, KernelNode>;
+}
+
+/**
+ * Hosts a (02:00:00:00:00:0a, fe80::ff:fe00:a, seed 1) and b
+ * (02:00:00:00:00:0b, fe80::ff:fe00:b, seed 2) up on one segment, settled;
+ * `addresses` adds a /64 on each before settling.
+ */
+export function twoHosts(
+  opts: { sysctl?: Record<string, number>; addresses?: { a: string; b: string } } = {},
+) {
+  const clock = new VirtualClock();
+  const seg = new Segment(clock);
+  const { a, b } = buildNodes(clock, [
+    {
+      name: 'a',
+      seed: 1,
+      sysctl: opts.sysctl,
+      ports: [{ seg, mac: '02:00:00:00:00:0a', address: slash64(opts.addresses?.a) }],
+    },
+    {
+      name: 'b',
+      seed: 2,
+      sysctl: opts.sysctl,
+      ports: [{ seg, mac: '02:00:00:00:00:0b', address: slash64(opts.addresses?.b) }],
+    },
+  ]);
+  settle(clock, seg);
+  return { clock, seg, a, b };
+}
+
+const slash64 = (a: string | undefined) => (a === undefined ? undefined : `${a}/64`);
+
+/** `route add -inet6 <prefix> <gateway>` on interface `ifindex` (2, the first Ethernet, unless given). */
+export function routeVia(node: KernelNode, prefix: string, gateway: string, ifindex = 2): void {
+  node.routes.add({
+    dst: Ipv6Prefix.parse(prefix),
+    gateway: { kind: 'inet6', address: a6(gateway) },
+    ifindex,
+  });
 }
