@@ -53,6 +53,8 @@ for (let i = 0; i < 10_000; i++) {
   if (!r.routes.get(p))
     r.routes.add({ dst: p, gateway: { kind: 'link', ifindex: em1.index }, ifindex: em1.index });
 }
+// Let DAD finish on the router's addresses (RFC 4862 5.4) before traffic.
+clock.advance(5000);
 // Learn 2001:db8:2::c as REACHABLE: an unsolicited NS from it, then a solicited NA.
 const cMac = MacAddress.parse('02:00:00:00:02:0c');
 const c = a6('2001:db8:2::c');
