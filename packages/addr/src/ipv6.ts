@@ -149,6 +149,24 @@ export class Ipv6Address {
     return Ipv4Address.fromBytes(this.bytes, 12);
   }
 
+  /**
+   * A compact map key: the eight 16-bit groups as one 8-character string.
+   * Not for display (use toString); cheaper to build on packet paths.
+   */
+  key(): string {
+    const b = this.bytes;
+    return String.fromCharCode(
+      (b[0]! << 8) | b[1]!,
+      (b[2]! << 8) | b[3]!,
+      (b[4]! << 8) | b[5]!,
+      (b[6]! << 8) | b[7]!,
+      (b[8]! << 8) | b[9]!,
+      (b[10]! << 8) | b[11]!,
+      (b[12]! << 8) | b[13]!,
+      (b[14]! << 8) | b[15]!,
+    );
+  }
+
   /** Canonical text per RFC 5952 (lower case, longest zero run compressed, mapped as ::ffff:a.b.c.d). */
   toString(): string {
     // Immutable, and used as a Map key on packet paths: format once. A side

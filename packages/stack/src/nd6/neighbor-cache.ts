@@ -181,7 +181,7 @@ export class NeighborCache<P = Uint8Array> {
       // RFC 4861 7.2.1: never resolve multicast; the caller maps it (RFC 2464 7).
       throw new RangeError(`nd6: cannot resolve ${target.toString()}: not a unicast address`);
     }
-    const key = target.toString();
+    const key = target.key();
     const before = this.table.get(key);
     if (before !== undefined) before.lastUsed = ++this.useSeq;
     const t = this.step(target, { type: 'PACKET_TO_SEND' }, packet);
@@ -223,7 +223,7 @@ export class NeighborCache<P = Uint8Array> {
   }
 
   lookup(target: Ipv6Address): NeighborEntryInfo | undefined {
-    const e = this.table.get(target.toString());
+    const e = this.table.get(target.key());
     return e === undefined ? undefined : this.info(e);
   }
 
@@ -234,7 +234,7 @@ export class NeighborCache<P = Uint8Array> {
 
   /** `ndp -d`: removes one entry; queued packets are dropped and counted. */
   delete(target: Ipv6Address): boolean {
-    const e = this.table.get(target.toString());
+    const e = this.table.get(target.key());
     if (e === undefined) return false;
     this.remove(e);
     this.stats.queueDrops += e.queue.length;
@@ -275,7 +275,7 @@ export class NeighborCache<P = Uint8Array> {
    * then performs I/O, so that callbacks re-entering the cache see it settled.
    */
   private step(address: Ipv6Address, event: NeighborEvent, packet?: P): Transition {
-    const key = address.toString();
+    const key = address.key();
     let entry = this.table.get(key);
     const snap: NeighborSnapshot =
       entry === undefined
@@ -386,7 +386,7 @@ export class NeighborCache<P = Uint8Array> {
       reachableUntil: 0,
       lastUsed: ++this.useSeq,
     };
-    this.table.set(address.toString(), e);
+    this.table.set(address.key(), e);
     return e;
   }
 
@@ -438,7 +438,7 @@ export class NeighborCache<P = Uint8Array> {
 
   private remove(e: Entry<P>): void {
     this.cancelTimer(e);
-    const key = e.address.toString();
+    const key = e.address.key();
     if (this.table.get(key) === e) this.table.delete(key);
   }
 
@@ -464,7 +464,7 @@ export class NeighborCache<P = Uint8Array> {
   }
 
   private fire(e: Entry<P>, kind: TimerKind): void {
-    if (this.table.get(e.address.toString()) !== e || e.timerKind !== kind) return;
+    if (this.table.get(e.address.key()) !== e || e.timerKind !== kind) return;
     e.timer = undefined;
     e.timerKind = undefined;
     switch (kind) {
