@@ -185,3 +185,20 @@ describe('Ipv6Address properties (RFC 5952)', () => {
     );
   });
 });
+
+describe('Ipv6Address.key', () => {
+  it('is equal exactly when the addresses are equal', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        (x, y) => {
+          const a = Ipv6Address.fromBytes(x);
+          const b = Ipv6Address.fromBytes(y);
+          expect(a.key() === b.key()).toBe(a.equals(b));
+          expect(a.key()).toBe(Ipv6Address.fromBytes(x).key());
+        },
+      ),
+    );
+  });
+});
