@@ -37,8 +37,8 @@ const id = (p: Pfx): string => `${p.words.join('.')}/${p.length}`;
 
 /**
  * Prefixes that stress the index: all under a few /16 slots (so slots hold
- * many prefixes and nest), lengths at the stride edges (16, 17, 22, 23, 28,
- * 54, 55, 56: a SHORT leaf carries up to 32 more bits) and the extremes 0 and
+ * many prefixes and nest), lengths at the stride edges (16, 17, 23, 24, 25,
+ * 31, 32, 33, 56, 57: a SHORT leaf carries up to 32 more bits) and the extremes 0 and
  * 128 (LONG leaves), plus anything.
  */
 function prefixArb(bits: 32 | 128): fc.Arbitrary<Pfx> {
@@ -48,8 +48,8 @@ function prefixArb(bits: 32 | 128): fc.Arbitrary<Pfx> {
     fc.integer({ min: 0, max: 0x3f }).map((x) => (0x20010000 | (x << 10)) >>> 0),
   );
   const len = fc.oneof(
-    fc.constantFrom(...[0, 1, 15, 16, 17, 21, 22, 23, 28, 29, 32].filter((l) => l <= bits)),
-    ...(bits === 128 ? [fc.constantFrom(48, 54, 55, 56, 64, 86, 87, 127, 128)] : []),
+    fc.constantFrom(...[0, 1, 15, 16, 17, 23, 24, 25, 28, 31, 32].filter((l) => l <= bits)),
+    ...(bits === 128 ? [fc.constantFrom(33, 40, 48, 56, 57, 64, 88, 89, 127, 128)] : []),
     fc.integer({ min: 0, max: bits }),
   );
   return fc
@@ -114,16 +114,37 @@ describe('MultibitIndex', () => {
   it('SHORT leaves carry exactly 32 more bits; one more goes to a LONG leaf', () => {
     const idx = new MultibitIndex(128);
     const list = new PrefixList();
-    // Slot 0x2001: /54 (16 + 6 + 32) and /55 in different 6-bit chunks.
-    list.push(0x20010000, 0xfffffc00 | 0, 0, 0, 54, 7);
-    list.push(0x20010400, 0x00000200, 0, 0, 55, 8);
+    // Slot 0x2001: /56 (16 + 8 + 32) and /57 in different 8-bit chunks.
+    list.push(0x20010000, 0xffffff00 | 0, 0, 0, 56, 7);
+    list.push(0x20010400, 0x00000080, 0, 0, 57, 8);
     idx.setSlot(0x2001, 3, list);
-    expect(idx.match(0x20010000, 0xfffffc00 | 0, 0, 0)).toBe(7);
+    expect(idx.match(0x20010000, 0xffffff00 | 0, 0, 0)).toBe(7);
     expect(idx.match(0x20010000, 0xffffffff | 0, 5, 5)).toBe(7);
-    expect(idx.match(0x20010000, 0xfffff800 | 0, 0, 0)).toBe(3);
-    expect(idx.match(0x20010400, 0x000003ff, 1, 1)).toBe(8);
+    expect(idx.match(0x20010000, 0xfffffe00 | 0, 0, 0)).toBe(3);
+    expect(idx.match(0x20010400, 0x000000ff, 1, 1)).toBe(8);
     expect(idx.match(0x20010400, 0x00000000, 0, 0)).toBe(3);
     expect(idx.match(0x20020000, 0, 0, 0)).toBe(0);
+  });
+
+  it('positions with different pushed answers get a runs record; deeper nodes use it too', () => {
+    const idx = new MultibitIndex(128);
+    const list = new PrefixList();
+    // Slot 0x2001 (pushed 3): a /20 paints 16 positions, a /23 inside it
+    // paints 2, a /48 under the /23 shares chunk 0x02 with a /40, so chunk
+    // 0x02 is a node at depth 24 whose answers come from the /23.
+    list.push(0x20010000, 0, 0, 0, 20, 5);
+    list.push(0x20010200, 0, 0, 0, 23, 6);
+    list.push(0x20010200, 0x00000000, 0, 0, 40, 9);
+    list.push(0x20010201, 0x00010000, 0, 0, 48, 10);
+    idx.setSlot(0x2001, 3, list);
+    expect(idx.match(0x20010000, 0, 0, 0)).toBe(5);
+    expect(idx.match(0x20010f00, 0, 0, 0)).toBe(5);
+    expect(idx.match(0x20011000, 0, 0, 0)).toBe(3);
+    expect(idx.match(0x200103ff, 0, 0, 0)).toBe(6);
+    expect(idx.match(0x20010200, 0x00ffffff, 0, 0)).toBe(9);
+    expect(idx.match(0x20010201, 0x0001ffff, 0, 0)).toBe(10);
+    expect(idx.match(0x20010201, 0x0002ffff, 0, 0)).toBe(6);
+    expect(idx.match(0x20010202, 0, 0, 0)).toBe(6);
   });
 
   it('a large table survives churn past the dead-memory limit and full rebuilds', () => {

@@ -21,7 +21,7 @@ export interface RadixTrieOptions {
   maxEntries?: number;
   /**
    * The multibit lookup index (see MultibitIndex: a 2^16-slot direct table,
-   * 256 KiB, plus ~10 bytes per prefix) is built once the trie holds this many
+   * 256 KiB, plus ~20 bytes per prefix) is built once the trie holds this many
    * values: small tables (a host's handful of routes) do not pay for it and
    * are answered by walking the trie. Default 256; 0 builds it at once,
    * Infinity never.
@@ -55,7 +55,7 @@ export interface RadixEntry<V> {
  * So a lookup allocates nothing and compares keys once.
  *
  * Once the trie is large, lookups go to a read-optimised multibit index
- * derived from it (MultibitIndex: 16-bit direct table, 64-way popcount-packed
+ * derived from it (MultibitIndex: 16-bit direct table, 256-way popcount-packed
  * nodes, single-prefix subtrees collapsed to one leaf; a hit on a /48 reads
  * about four cache lines instead of a dozen trie nodes). The trie stays the
  * authority (exact get, iteration, updates); the index holds value ids (node
@@ -72,6 +72,8 @@ export class RadixTrie<V> {
   readonly keyBits: 32 | 128;
   readonly maxEntries: number;
   private readonly words: number;
+  /** -1 for 128-bit keys, 0 for 32-bit ones: masks words 1..3 of a query. */
+  private readonly wideMask: number;
   private readonly indexThreshold: number;
 
   private cap = 0;
@@ -111,6 +113,7 @@ export class RadixTrie<V> {
     if (!(max >= 0)) throw new RangeError(`maxEntries must be >= 0, got ${max}`);
     this.keyBits = keyBits;
     this.words = keyBits >>> 5;
+    this.wideMask = keyBits === 128 ? -1 : 0;
     this.maxEntries = max;
     this.indexThreshold = options.indexThreshold ?? 256;
     this.path = new Int32Array(keyBits + 2);
@@ -319,24 +322,34 @@ export class RadixTrie<V> {
     const b = bytes;
     const o = offset;
     const w0 = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
-    if (this.words === 1) return this.lookupWords(w0, 0, 0, 0);
-    return this.lookupWords(
-      w0,
-      (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!,
-      (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!,
-      (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!,
-    );
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    if (this.words !== 1) {
+      w1 = (b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!;
+      w2 = (b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!;
+      w3 = (b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!;
+    }
+    if (this.pending) this.flush();
+    const index = this.index;
+    if (index === undefined) return this.walkTrie(w0, w1, w2, w3);
+    const id1 = index.match(w0, w1, w2, w3);
+    return id1 === 0 ? undefined : this.values[id1 - 1];
   }
 
   /** Longest-prefix match for a key given as four words (w1..w3 ignored for 32-bit keys). */
   lookupWords(w0: number, w1: number, w2: number, w3: number): V | undefined {
+    // One call site per callee and no branches on the way to the index keep
+    // this small enough for V8 to inline into the caller's loop.
+    if (this.pending) this.flush();
     const index = this.index;
-    if (index !== undefined) {
-      if (this.pending) this.flush();
-      const id1 =
-        this.words === 1 ? index.match(w0 | 0, 0, 0, 0) : index.match(w0 | 0, w1 | 0, w2 | 0, w3 | 0);
-      return id1 === 0 ? undefined : this.values[id1 - 1];
-    }
+    if (index === undefined) return this.walkTrie(w0, w1, w2, w3);
+    const m = this.wideMask;
+    const id1 = index.match(w0 | 0, w1 & m, w2 & m, w3 & m);
+    return id1 === 0 ? undefined : this.values[id1 - 1];
+  }
+
+  private walkTrie(w0: number, w1: number, w2: number, w3: number): V | undefined {
     const n = this.match(w0 | 0, w1 | 0, w2 | 0, w3 | 0);
     return n === NONE ? undefined : this.values[n >> 3];
   }
@@ -550,6 +563,7 @@ export class RadixTrie<V> {
     } else if (this.fullRebuild || index.wasteful) {
       index.reset(Math.ceil(index.liveWords * 1.25));
       for (let s = 0; s < SLOTS; s++) this.indexSlot(index, s);
+      index.trim();
       this.fullRebuild = false;
     } else {
       for (const s of this.dirtyList) this.indexSlot(index, s);
