@@ -11,6 +11,11 @@ export interface LinkEndpoint {
   send(frame: Uint8Array): void;
   /** Frames the segment delivers to this endpoint; returns an unsubscribe function. */
   onReceive(listener: FrameListener): () => void;
+  /**
+   * Optional: frames the endpoint accepted from its interface (what a
+   * capture shows as sent). Taps use it when present; returns an unsubscribe function.
+   */
+  onSend?(listener: FrameListener): () => void;
   /** Carrier (link state): false while the cable is cut or the segment is down. */
   readonly carrier: boolean;
   /** Carrier changes, so the stack can follow link state (RTM_IFINFO). */

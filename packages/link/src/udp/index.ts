@@ -1,0 +1,5 @@
+export * from './counters';
+export * from './fdb';
+export * from './remote';
+export * from './segment';
+export * from './transport';
