@@ -1,18 +1,42 @@
 import type { Clock, Timer } from '@kame/time';
 
-/** IEEE 802.1D's default aging time: 300 s. */
+/** IEEE 802.1D's default aging time: 300 s (also Linux vxlan's default). */
 export const DEFAULT_MAC_AGING_MS = 300_000;
 export const DEFAULT_MAC_TABLE_SIZE = 4096;
+
+/** What learning a new address does when the table is full (after aged entries are removed). */
+export type MacTableFullPolicy =
+  /** Existing entries stay, the new address is not learned (a switch whose CAM table overflowed). */
+  | 'keep'
+  /** The least recently seen entry is dropped to make room (a VXLAN fdb). */
+  | 'evict-oldest';
 
 export interface MacTableOptions {
   /** An entry not refreshed for this long is removed (default 300 000 ms). */
   agingMs?: number;
-  /** Bound on entries; when full (after removing aged ones) new addresses are not learned. Default 4096. */
+  /** Bound on entries (default 4096); what happens when full is `whenFull`. */
   maxEntries?: number;
+  /** When full: 'keep' existing entries and report 'full' (default), or 'evict-oldest'. */
+  whenFull?: MacTableFullPolicy;
+  /**
+   * Arm one timer on the clock that ages entries out as they expire (default true).
+   * False: no timers at all, aged entries are only dropped lazily when the table is
+   * read or written (lookup, learn, entries, sweep).
+   */
+  agingTimer?: boolean;
 }
 
 /** What learn() did. */
 export type LearnResult = 'learned' | 'refreshed' | 'moved' | 'full';
+
+/** One entry as listed by entries(). */
+export interface MacTableEntry<P> {
+  /** The MAC address as "02:00:00:00:00:01". */
+  mac: string;
+  port: P;
+  /** Milliseconds until the entry ages out unless refreshed. */
+  expiresInMs: number;
+}
 
 interface Entry<P> {
   port: P;
@@ -21,28 +45,44 @@ interface Entry<P> {
 
 /** A MAC address from 6 bytes at `offset` as an exact integer key (48 bits fit a double). */
 export function macTableKey(bytes: Uint8Array, offset = 0): number {
-  let k = 0;
-  for (let i = 0; i < 6; i++) k = k * 256 + (bytes[offset + i] ?? 0);
-  return k;
+  const hi = (bytes[offset]! << 8) | bytes[offset + 1]!;
+  const lo =
+    ((bytes[offset + 2]! << 24) |
+      (bytes[offset + 3]! << 16) |
+      (bytes[offset + 4]! << 8) |
+      bytes[offset + 5]!) >>>
+    0;
+  return hi * 0x1_0000_0000 + lo;
 }
 
-function keyToString(k: number): string {
-  return k
+/** A key from macTableKey() as "02:00:00:00:00:01". */
+export function formatMacKey(key: number): string {
+  return key
     .toString(16)
     .padStart(12, '0')
     .replace(/(..)(?!$)/g, '$1:');
 }
 
 /**
- * A bridge's filtering database: MAC → port with aging on the clock.
- * Entries are kept in a Map in last-refresh order (refresh = delete + set),
- * so the oldest is always first and one timer at its expiry ages them out.
+ * A filtering database: MAC → port (a switch port, a VXLAN remote, ...) with
+ * aging on the injected clock and a size bound. Used by LearningSwitch and
+ * by VxlanSegment (RFC 7348 4.1: inner source MAC → outer source).
+ *
+ * Entries are kept in a Map in last-refresh order (refresh = delete + set), so
+ * the oldest is always first: aging removes from the front, the least recently
+ * seen entry is the first one, and (with `agingTimer`) one timer at the oldest
+ * entry's expiry ages them out. Lookups also age lazily on clock.now(), so an
+ * expired entry is never returned even before its timer has run.
  */
 export class MacTable<P> {
   readonly agingMs: number;
   readonly maxEntries: number;
+  readonly whenFull: MacTableFullPolicy;
+  readonly agingTimer: boolean;
   /** Entries removed by aging so far. */
   agedOut = 0;
+  /** Entries dropped to make room (whenFull 'evict-oldest') so far. */
+  evicted = 0;
   private readonly table = new Map<number, Entry<P>>();
   private timer: Timer | undefined;
 
@@ -54,6 +94,8 @@ export class MacTable<P> {
   ) {
     this.agingMs = opts.agingMs ?? DEFAULT_MAC_AGING_MS;
     this.maxEntries = opts.maxEntries ?? DEFAULT_MAC_TABLE_SIZE;
+    this.whenFull = opts.whenFull ?? 'keep';
+    this.agingTimer = opts.agingTimer ?? true;
     if (!(Number.isFinite(this.agingMs) && this.agingMs > 0)) {
       throw new RangeError(`MAC aging time ${this.agingMs} ms must be > 0 (802.1D default 300000)`);
     }
@@ -62,14 +104,21 @@ export class MacTable<P> {
     }
   }
 
+  /** Entries held, including any aged ones not yet removed (agingTimer false). */
   get size(): number {
     return this.table.size;
   }
 
   /** Records that `key` was seen on `port` now. */
   learn(key: number, port: P): LearnResult {
-    const expires = this.clock.now() + this.agingMs;
-    const old = this.table.get(key);
+    const now = this.clock.now();
+    const expires = now + this.agingMs;
+    let old = this.table.get(key);
+    if (old !== undefined && old.expires <= now) {
+      // Aged out but not yet removed: this is a new entry.
+      this.sweep();
+      old = undefined;
+    }
     if (old !== undefined) {
       this.table.delete(key);
       this.table.set(key, { port, expires });
@@ -77,7 +126,14 @@ export class MacTable<P> {
     }
     if (this.table.size >= this.maxEntries) {
       this.sweep();
-      if (this.table.size >= this.maxEntries) return 'full';
+      if (this.table.size >= this.maxEntries) {
+        if (this.whenFull === 'keep') return 'full';
+        const oldest = this.table.keys().next();
+        if (!oldest.done) {
+          this.table.delete(oldest.value);
+          this.evicted++;
+        }
+      }
     }
     this.table.set(key, { port, expires });
     this.arm();
@@ -95,7 +151,7 @@ export class MacTable<P> {
     return e.port;
   }
 
-  /** Forgets every address learned on `port` (the port went away). */
+  /** Forgets every address learned on `port` (the port or remote went away); returns how many. */
   removePort(port: P): number {
     let n = 0;
     for (const [k, e] of this.table) {
@@ -123,11 +179,12 @@ export class MacTable<P> {
     return n;
   }
 
-  /** A snapshot for display: address, port, ms until it ages out. */
-  entries(): Array<{ mac: string; port: P; expiresInMs: number }> {
+  /** A snapshot of the live entries for display, least recently seen first (aged ones are removed first). */
+  entries(): MacTableEntry<P>[] {
+    this.sweep();
     const now = this.clock.now();
     return [...this.table].map(([k, e]) => ({
-      mac: keyToString(k),
+      mac: formatMacKey(k),
       port: e.port,
       expiresInMs: e.expires - now,
     }));
@@ -141,7 +198,7 @@ export class MacTable<P> {
 
   /** One timer at the oldest entry's expiry; it sweeps and re-arms while entries remain. */
   private arm(): void {
-    if (this.timer?.pending) return;
+    if (!this.agingTimer || this.timer?.pending) return;
     const first = this.table.values().next();
     if (first.done) return;
     const delay = Math.max(0, first.value.expires - this.clock.now());

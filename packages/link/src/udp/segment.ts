@@ -2,11 +2,23 @@ import type { Clock } from '@kame/time';
 import { vxlan } from '@kame/wire';
 import { type EndpointStats, type FrameListener, type LinkEndpoint, newEndpointStats } from '../endpoint';
 import { type VxlanSegmentCounters, type VxlanTransportCounters, newVxlanSegmentCounters } from './counters';
-import { type LearnedEntry, LearningTable, type LearningTableOptions, macKey } from './fdb';
+import { MacTable, type MacTableOptions, macTableKey } from '../mac-table';
 import { type UdpFamily, type UdpRemote, addressKey, normalizeRemote, sameRemote } from './remote';
 
 /** Smallest inner frame: destination MAC, source MAC, EtherType. */
 export const ETHERNET_HEADER_LEN = 14;
+
+/** Bounds and aging of a segment's learned table (when full, the least recently seen entry goes). */
+export type VxlanFdbOptions = Pick<MacTableOptions, 'maxEntries' | 'agingMs'>;
+
+/** One learned MAC -> remote entry, as listed by VxlanSegment.learned(). */
+export interface LearnedEntry<R> {
+  /** The MAC address as "02:00:00:00:00:01". */
+  mac: string;
+  remote: R;
+  /** Milliseconds since the entry was last refreshed. */
+  ageMs: number;
+}
 
 export interface VxlanSegmentOptions {
   /** Remote tunnel endpoints (IP literals) that are members of this segment. */
@@ -16,7 +28,7 @@ export interface VxlanSegmentOptions {
   /** Endpoint name (default "vxlan:<vni>"). */
   name?: string;
   /** Bounds and aging of the learned table. */
-  fdb?: LearningTableOptions;
+  fdb?: VxlanFdbOptions;
 }
 
 /** What a segment needs from its transport (implemented by VxlanTransport). */
@@ -41,7 +53,7 @@ export class VxlanSegment implements LinkEndpoint {
   readonly stats: EndpointStats = newEndpointStats();
   readonly counters: VxlanSegmentCounters = newVxlanSegmentCounters();
   readonly learning: boolean;
-  private readonly table: LearningTable<UdpRemote>;
+  private readonly table: MacTable<UdpRemote>;
   private remoteList: UdpRemote[] = [];
   private readonly byEndpoint = new Map<string, UdpRemote>();
   private readonly byAddress = new Map<string, UdpRemote>();
@@ -63,7 +75,13 @@ export class VxlanSegment implements LinkEndpoint {
       throw new RangeError(`VXLAN VNI ${vni}: not 24-bit`);
     this.name = options.name ?? `vxlan:${vni}`;
     this.learning = options.learn ?? true;
-    this.table = new LearningTable<UdpRemote>(host.clock, options.fdb);
+    // Lazy aging only (no timers on the transport's clock); evict the least recently seen when full.
+    this.table = new MacTable<UdpRemote>(host.clock, {
+      maxEntries: options.fdb?.maxEntries,
+      agingMs: options.fdb?.agingMs,
+      whenFull: 'evict-oldest',
+      agingTimer: false,
+    });
     this.up = host.isOpen();
     for (const r of options.remotes ?? []) this.addRemote(r);
   }
@@ -91,14 +109,15 @@ export class VxlanSegment implements LinkEndpoint {
     const r = this.remoteList.find((x) => sameRemote(x, normalizeRemote(remote, this.host.family)));
     if (!r) return false;
     this.remoteList = this.remoteList.filter((x) => x !== r);
-    this.table.purge((x) => x === r);
+    this.table.removePort(r);
     this.reindex();
     return true;
   }
 
   /** Learned MAC -> remote entries that have not aged out. */
   learned(): LearnedEntry<UdpRemote>[] {
-    return this.table.entries();
+    const aging = this.table.agingMs;
+    return this.table.entries().map((e) => ({ mac: e.mac, remote: e.port, ageMs: aging - e.expiresInMs }));
   }
 
   /** Forgets every learned entry (frames flood until relearned). */
@@ -134,7 +153,8 @@ export class VxlanSegment implements LinkEndpoint {
     const datagram = Buffer.allocUnsafe(vxlan.bufferLen(repr));
     vxlan.emit(repr, datagram, 0);
     // Group bit of the destination MAC: broadcast/multicast always floods.
-    const target = this.learning && (frame[0]! & 1) === 0 ? this.table.lookup(macKey(frame, 0)) : undefined;
+    const target =
+      this.learning && (frame[0]! & 1) === 0 ? this.table.lookup(macTableKey(frame, 0)) : undefined;
     if (target) {
       this.counters.unicast++;
       this.host.transmit(datagram, target);
@@ -177,7 +197,8 @@ export class VxlanSegment implements LinkEndpoint {
     if (this.learning && (frame[6]! & 1) === 0) {
       const from = this.memberFor(srcAddress, srcPort);
       if (from) {
-        if (this.table.learn(macKey(frame, 6), from)) this.counters.learned++;
+        const learned = this.table.learn(macTableKey(frame, 6), from);
+        if (learned === 'learned' || learned === 'moved') this.counters.learned++;
       } else {
         this.counters.unknownSource++;
       }
