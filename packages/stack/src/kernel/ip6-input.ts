@@ -205,8 +205,10 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
         }
         case IPPROTO_FRAGMENT: {
           node.noteFragmentArrival(ctx.ifp, packet);
+          st.ip6s_fragments++;
           const r = node.reassembler.input(packet, off);
           if (!r) return; // held, or dropped and counted by frag6
+          st.ip6s_reassembled++;
           packet = r.packet;
           const hdr = ipv6.parse(packet);
           ctx = { ...ctx, packet, hdr };

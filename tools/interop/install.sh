@@ -1,0 +1,51 @@
+#!/bin/bash
+# install.sh - make sure the Linux peers the interop tests drive are present.
+# Idempotent and quiet: installs only what is missing, prints one line per action.
+# Needs root (apt-get). Never starts daemons (none of these packages has one that matters).
+#
+#   tools/interop/install.sh            # iputils-ping tcpdump tshark ndisc6 (+ iproute2 if missing)
+#   EXTRA_PKGS="radvd" tools/interop/install.sh
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+
+# command -> Debian package providing it
+declare -A WANT=(
+  [ip]=iproute2
+  [bridge]=iproute2
+  [ping]=iputils-ping
+  [tcpdump]=tcpdump
+  [tshark]=tshark
+  [ndisc6]=ndisc6
+)
+
+missing=()
+for cmd in "${!WANT[@]}"; do
+  pkg=${WANT[$cmd]}
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    case " ${missing[*]-} " in *" $pkg "*) ;; *) missing+=("$pkg") ;; esac
+  fi
+done
+for pkg in ${EXTRA_PKGS:-}; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "interop install: nothing to do"
+  exit 0
+fi
+if [ "$(id -u)" != 0 ]; then
+  echo "interop install: missing ${missing[*]} but not root; skipping" >&2
+  exit 1
+fi
+
+echo "interop install: installing ${missing[*]}"
+# wireshark-common asks whether non-root users may capture; answer no without a prompt.
+echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections 2>/dev/null || true
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+  echo "interop install: apt-get failed:" >&2
+  tail -n 30 "$log" >&2
+  exit 1
+fi
+echo "interop install: done"
