@@ -1,18 +1,18 @@
 import { extractScope, type Ipv6Address } from '@kame/addr';
-import type { Ipv6Repr } from '@kame/wire';
+import {
+  ICMP6_DST_UNREACH,
+  ICMP6_DST_UNREACH_ADMIN,
+  ICMP6_DST_UNREACH_BEYONDSCOPE,
+  ICMP6_DST_UNREACH_NOROUTE,
+  ICMP6_PACKET_TOO_BIG,
+  ICMP6_TIME_EXCEEDED,
+  type Ipv6Repr,
+} from '@kame/wire';
 import { RTF_BLACKHOLE, RTF_REJECT } from '../route/rtflags';
 import type { Ifnet } from './ifnet';
 import type { KernelNode } from './kernel-node';
 import { icmp6Error } from './icmp6-error';
 import { nd6Output } from './ip6-output';
-
-// ICMPv6 types and codes used here (RFC 4443).
-const DST_UNREACH = 1;
-const PACKET_TOO_BIG = 2;
-const TIME_EXCEEDED = 3;
-const UNREACH_NOROUTE = 0;
-const UNREACH_ADMIN = 1;
-const UNREACH_BEYONDSCOPE = 2;
 
 /**
  * ip6_forward: a router's path for packets not addressed to it. Hop limit
@@ -36,39 +36,39 @@ export function ip6Forward(
   }
   if (hdr.hopLimit <= 1) {
     st.ip6s_cantforward++;
-    icmp6Error(node, ctx, TIME_EXCEEDED, 0, 0);
+    icmp6Error(node, ctx, ICMP6_TIME_EXCEEDED, 0, 0);
     return;
   }
   const rt = node.routes.lookup(hdr.dst);
   if (!rt) {
     st.ip6s_noroute++;
     st.ip6s_cantforward++;
-    icmp6Error(node, ctx, DST_UNREACH, UNREACH_NOROUTE, 0);
+    icmp6Error(node, ctx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0);
     return;
   }
   if (rt.flags & RTF_BLACKHOLE) return;
   if (rt.flags & RTF_REJECT) {
     st.ip6s_cantforward++;
-    icmp6Error(node, ctx, DST_UNREACH, UNREACH_ADMIN, 0);
+    icmp6Error(node, ctx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_ADMIN, 0);
     return;
   }
   const out = node.ifnet(rt.ifindex);
   if (!out || !out.running) {
     st.ip6s_cantforward++;
-    icmp6Error(node, ctx, DST_UNREACH, UNREACH_NOROUTE, 0);
+    icmp6Error(node, ctx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOROUTE, 0);
     return;
   }
   // RFC 4007 9: a link-local source cannot be forwarded off its link.
   if (hdr.src.isLinkLocal() && out !== ifp) {
     st.ip6s_cantforward++;
     st.ip6s_badscope++;
-    icmp6Error(node, ctx, DST_UNREACH, UNREACH_BEYONDSCOPE, 0);
+    icmp6Error(node, ctx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_BEYONDSCOPE, 0);
     return;
   }
   if (packet.length > out.linkMtu) {
     st.ip6s_cantforward++;
     st.ip6s_cantfrag++;
-    icmp6Error(node, ctx, PACKET_TOO_BIG, 0, out.linkMtu);
+    icmp6Error(node, ctx, ICMP6_PACKET_TOO_BIG, 0, out.linkMtu);
     return;
   }
   let nexthop: Ipv6Address = hdr.dst;

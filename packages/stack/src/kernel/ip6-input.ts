@@ -1,6 +1,10 @@
 import type { Ipv6Address, MacAddress } from '@kame/addr';
 import {
   DecodeError,
+  ICMP6_PARAMPROB_HEADER,
+  ICMP6_PARAMPROB_NEXTHEADER,
+  ICMP6_PARAMPROB_OPTION,
+  ICMP6_PARAM_PROB,
   IPPROTO_DSTOPTS,
   IPPROTO_FRAGMENT,
   IPPROTO_HOPOPTS,
@@ -32,11 +36,6 @@ export interface Ip6InputContext {
   readonly linkMulticast: boolean;
   readonly srcMac: MacAddress | undefined;
 }
-
-// ICMPv6 Parameter Problem codes (RFC 4443 3.4).
-const PARAMPROB_HEADER = 0;
-const PARAMPROB_NEXTHEADER = 1;
-const PARAMPROB_OPTION = 2;
 
 /**
  * ip6_input: header checks, the destination decision (local, multicast
@@ -129,7 +128,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
           // RFC 8200 4.1: Hop-by-Hop only immediately after the IPv6 header.
           if (nxt === IPPROTO_HOPOPTS && off !== 40) {
             st.ip6s_badoptions++;
-            icmp6Error(node, ctx, 4, PARAMPROB_NEXTHEADER, nxtFieldOffset);
+            icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_NEXTHEADER, nxtFieldOffset);
             return;
           }
           const h = parseOptionsHeaderAt(
@@ -145,7 +144,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
               const plen = (packet[4]! << 8) | packet[5]!;
               if (nxt !== IPPROTO_HOPOPTS || plen !== 0 || o.length <= 65535) {
                 st.ip6s_badoptions++;
-                icmp6Error(node, ctx, 4, PARAMPROB_HEADER, p + 2);
+                icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, p + 2);
                 return;
               }
               if (o.length > packet.length - 40) {
@@ -164,7 +163,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
               if (action !== 0) {
                 st.ip6s_badoptions++;
                 if (action === 2 || (action === 3 && !ctx.hdr.dst.isMulticast())) {
-                  icmp6Error(node, ctx, 4, PARAMPROB_OPTION, p);
+                  icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_OPTION, p);
                 }
                 return;
               }
@@ -173,7 +172,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
           }
           // RFC 2675 3: Payload Length 0 without a Jumbo Payload option.
           if (nxt === IPPROTO_HOPOPTS && !jumbo && packet[4] === 0 && packet[5] === 0) {
-            icmp6Error(node, ctx, 4, PARAMPROB_HEADER, 4);
+            icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, 4);
             return;
           }
           nxtFieldOffset = off;
@@ -187,7 +186,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
             // RFC 5095: type 0 is deprecated; an unknown type with segments left
             // is refused (RFC 8200 4.4). Type 2 is for mobile nodes only.
             st.ip6s_badoptions++;
-            icmp6Error(node, ctx, 4, PARAMPROB_HEADER, off + 2);
+            icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_HEADER, off + 2);
             return;
           }
           // IMPLEMENTATION 1.14: no mapped/compatible addresses inside a routing header.
@@ -227,7 +226,7 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
           // RFC 8200 4: an unrecognized Next Header is answered with a
           // Parameter Problem pointing at the field that named it.
           st.ip6s_nxhist[nxt]!--;
-          icmp6Error(node, ctx, 4, PARAMPROB_NEXTHEADER, nxtFieldOffset);
+          icmp6Error(node, ctx, ICMP6_PARAM_PROB, ICMP6_PARAMPROB_NEXTHEADER, nxtFieldOffset);
           return;
       }
     } catch (e) {

@@ -12,6 +12,9 @@ import { createHash } from 'node:crypto';
 import type { Clock, Random, Timer } from '@kame/time';
 import {
   ETHERTYPE_IPV6,
+  ICMP6_PARAM_PROB,
+  ICMP6_TIME_EXCEEDED,
+  ICMP6_TIME_EXCEED_REASSEMBLY,
   IPPROTO_HOPOPTS,
   IPPROTO_ICMPV6,
   IPPROTO_UDP,
@@ -130,9 +133,16 @@ export class KernelNode {
       clock: this.clock,
       limits: { maxFragPackets: this.sysctl.get('net.inet6.ip6.maxfragpackets') },
       // RFC 8200 4.5: Time Exceeded code 1 when reassembly gives up after fragment 0 came.
-      timeExceeded: (first) => this.icmp6ErrorFor(first, this.fragmentArrival(first), 3, 1, 0),
+      timeExceeded: (first) =>
+        this.icmp6ErrorFor(
+          first,
+          this.fragmentArrival(first),
+          ICMP6_TIME_EXCEEDED,
+          ICMP6_TIME_EXCEED_REASSEMBLY,
+          0,
+        ),
       parameterProblem: (packet, pointer, code) =>
-        this.icmp6ErrorFor(packet, this.fragmentArrival(packet), 4, code, pointer),
+        this.icmp6ErrorFor(packet, this.fragmentArrival(packet), ICMP6_PARAM_PROB, code, pointer),
     });
     this.icmp6RateLimiter = new Icmp6RateLimiter({
       clock: this.clock,

@@ -1,10 +1,7 @@
-import { DecodeError, udp } from '@kame/wire';
+import { DecodeError, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, udp } from '@kame/wire';
 import type { Ip6InputContext } from './ip6-input';
 import type { KernelNode } from './kernel-node';
 import { icmp6Error } from './icmp6-error';
-
-const DST_UNREACH = 1;
-const UNREACH_NOPORT = 4;
 
 /**
  * udp6_input: length and checksum checks (a zero checksum is invalid over
@@ -38,5 +35,5 @@ export function udp6Input(node: KernelNode, ctx: Ip6InputContext): void {
     payload: d.payload,
     isMulticast: hdr.dst.isMulticast() || ctx.linkMulticast,
   });
-  if (r === 'unreach') icmp6Error(node, ctx, DST_UNREACH, UNREACH_NOPORT, 0);
+  if (r === 'unreach') icmp6Error(node, ctx, ICMP6_DST_UNREACH, ICMP6_DST_UNREACH_NOPORT, 0);
 }
