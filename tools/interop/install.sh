@@ -43,9 +43,17 @@ echo "interop install: installing ${missing[*]}"
 echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections 2>/dev/null || true
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
-  echo "interop install: apt-get failed:" >&2
-  tail -n 30 "$log" >&2
-  exit 1
-fi
+# Up to three attempts: a mirror hiccup should not fail a CI run.
+for attempt in 1 2 3; do
+  if { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+    break
+  fi
+  if [ "$attempt" = 3 ]; then
+    echo "interop install: apt-get failed:" >&2
+    tail -n 30 "$log" >&2
+    exit 1
+  fi
+  echo "interop install: apt-get failed (attempt $attempt), retrying" >&2
+  sleep $((attempt * 5))
+done
 echo "interop install: done"
