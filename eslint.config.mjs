@@ -14,7 +14,12 @@ export default defineConfig(
   },
   {
     // Engines and the stack take time and randomness from injected Clock/Random.
-    files: ['packages/addr/src/**/*.ts', 'packages/wire/src/**/*.ts', 'packages/stack/src/**/*.ts', 'packages/link/src/**/*.ts'],
+    files: [
+      'packages/addr/src/**/*.ts',
+      'packages/wire/src/**/*.ts',
+      'packages/stack/src/**/*.ts',
+      'packages/link/src/**/*.ts',
+    ],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-properties': [

@@ -1,0 +1,11 @@
+// kame-kernel as a library (for the later IPC server and lab runner): the
+// engine, its config model and the node-file parser.
+export * from './config/config';
+export * from './config/config-error';
+export * from './config/derive-mac';
+export * from './config/node-file';
+export * from './engine/engine';
+export * from './engine/logger';
+export * from './engine/ping6';
+export * from './engine/timer-scope';
+export * from './cli/flags';
