@@ -205,9 +205,12 @@ function localDeliver(node: KernelNode, start: Ip6InputContext): void {
         case IPPROTO_FRAGMENT: {
           node.noteFragmentArrival(ctx.ifp, packet);
           st.ip6s_fragments++;
+          // RFC 6946: an atomic fragment (offset 0, M clear) is not reassembled.
+          const fragWord = ((packet[off + 2] ?? 0) << 8) | (packet[off + 3] ?? 0);
+          const atomic = (fragWord & 0xfff9) === 0;
           const r = node.reassembler.input(packet, off);
           if (!r) return; // held, or dropped and counted by frag6
-          st.ip6s_reassembled++;
+          if (!atomic) st.ip6s_reassembled++;
           packet = r.packet;
           const hdr = ipv6.parse(packet);
           ctx = { ...ctx, packet, hdr };

@@ -1,6 +1,6 @@
 import { MacAddress } from '@kame/addr';
 import { VirtualClock } from '@kame/time';
-import { ETHERTYPE_IPV6, IPPROTO_ICMPV6, ethernet } from '@kame/wire';
+import { ETHERTYPE_IPV6, IPPROTO_ICMPV6, ethernet, ipv6 } from '@kame/wire';
 import { fragment } from '../frag6/fragment';
 import { a6, newNode, Segment, settle } from '../../test/support/lan';
 
@@ -82,5 +82,29 @@ describe('router alert and MLD on a router', () => {
     expect(text).toContain('\tgroup ff02::1:ff00:a refcnt 1');
     expect(text).toContain('\tgroup ff05::1:3 refcnt 1');
     expect(text).toContain('\t\tmcast-macaddr 33:33:00:01:00:03 refcnt 1');
+  });
+});
+
+describe('atomic fragments (RFC 6946)', () => {
+  it('an atomic fragment is delivered at once and not counted as reassembled', () => {
+    const { clock, seg, b } = pair();
+    const src = a6('fe80::ff:fe00:a');
+    const dst = a6('fe80::ff:fe00:b');
+    // Fragment header: next header 59, reserved, offset 0 with M clear, identification 7.
+    const payload = Uint8Array.of(59, 0, 0, 0, 0, 0, 0, 7);
+    const p = ipv6.encode({ trafficClass: 0, flowLabel: 0, nextHeader: 44, hopLimit: 64, src, dst, payload });
+    seg.transmit(
+      'a:em0',
+      ethernet.encode({
+        dst: MacAddress.parse('02:00:00:00:00:0b'),
+        src: MacAddress.parse('02:00:00:00:00:0a'),
+        etherType: ETHERTYPE_IPV6,
+        payload: p,
+      }),
+    );
+    clock.advance(10);
+    expect(b.ip6stat.ip6s_fragments).toBe(1);
+    expect(b.ip6stat.ip6s_reassembled).toBe(0);
+    expect(b.ip6stat.ip6s_nxhist[59]).toBe(1);
   });
 });
