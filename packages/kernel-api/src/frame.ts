@@ -73,7 +73,9 @@ export function encodeFrame(frame: v1.Frame.$Properties, maxFrameSize = DEFAULT_
 /** Decodes one frame body; FrameError('malformed') on anything protobufjs rejects. */
 export function decodeFrameBody(body: Uint8Array, offset = 0): v1.Frame {
   try {
-    return v1.Frame.decode(body);
+    // Decoded bytes fields alias the buffer they came from; the decoder reuses
+    // its buffer for later frames, so each frame gets its own copy.
+    return v1.Frame.decode(body.slice());
   } catch (e) {
     throw new FrameError('malformed', offset, e instanceof Error ? e.message : String(e));
   }

@@ -6,3 +6,4 @@ export * from './messages';
 export * from './address';
 export * from './transport';
 export * from './unix';
+export * from './client/index';

@@ -1,0 +1,17 @@
+import { memoryPair } from './transport';
+import { requestFrame } from './messages';
+import type { v1 } from './proto';
+
+describe('decoded frames own their bytes', () => {
+  it('a decoded bytes field stays intact when later frames reuse the decoder buffer', async () => {
+    const [a, b] = memoryPair();
+    const got: v1.Frame[] = [];
+    b.onFrame((f) => got.push(f));
+    a.send(requestFrame(1, 'addrDelete', { address: new Uint8Array(16).fill(7) }));
+    await new Promise((r) => setImmediate(r));
+    a.send(requestFrame(2, 'sysctlGet', { name: 'x'.repeat(40) }));
+    await new Promise((r) => setImmediate(r));
+    await new Promise((r) => setImmediate(r));
+    expect([...got[0]!.request!.addrDelete!.address!]).toEqual(new Array(16).fill(7));
+  });
+});
