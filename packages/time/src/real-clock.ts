@@ -12,12 +12,18 @@ export class RealClock implements Clock {
   setTimer(delayMs: number, fn: () => void): Timer {
     const deadline = this.now() + delayMs;
     let pending = true;
-    const h = setTimeout(() => {
+    const fire = () => {
       pending = false;
       fn();
-    }, delayMs);
-    // A pending protocol timer must not keep a finished process alive on its own.
-    h.unref?.();
+    };
+    // setTimeout clamps 0 to >= 1 ms; "next turn" work (lo0 loopback, deferred
+    // delivery) goes through setImmediate so live nodes are not paced at 1 kHz.
+    const immediate = delayMs <= 0;
+    const h = immediate ? setImmediate(fire) : setTimeout(fire, delayMs);
+    // A pending protocol timer must not keep a finished process alive on its
+    // own. (An immediate runs on the next turn anyway; unref'd immediates are
+    // not run while nothing else holds the loop, so they stay ref'd.)
+    if (!immediate) (h as NodeJS.Timeout).unref();
     return {
       get pending() {
         return pending;
@@ -26,7 +32,8 @@ export class RealClock implements Clock {
       cancel() {
         if (pending) {
           pending = false;
-          clearTimeout(h);
+          if (immediate) clearImmediate(h as NodeJS.Immediate);
+          else clearTimeout(h as NodeJS.Timeout);
         }
       },
     };
