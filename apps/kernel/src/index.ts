@@ -1,5 +1,5 @@
-// kame-kernel as a library (for the later IPC server and lab runner): the
-// engine, its config model and the node-file parser.
+// kame-kernel as a library (for the lab runner): the engine, its kernel API
+// sockets, its config model and the node-file parser.
 export * from './config/config';
 export * from './config/config-error';
 export * from './config/derive-mac';
@@ -8,4 +8,5 @@ export * from './engine/engine';
 export * from './engine/logger';
 export * from './engine/ping6';
 export * from './engine/timer-scope';
+export * from './ipc/serve-ipc';
 export * from './cli/flags';

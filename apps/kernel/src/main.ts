@@ -1,6 +1,7 @@
 // kame-kernel: thin main over the engine. Parses argv (cli/flags), starts the
-// engine on the real clock, maps SIGTERM/SIGINT to a clean stop (exit 0).
-import { pingOnce, start } from './cli/run';
+// engine on the real clock and its kernel API sockets, maps SIGTERM/SIGINT to
+// a clean stop (sockets closed and removed, exit 0).
+import { pingOnce, start, stop } from './cli/run';
 
 const io = {
   out: (s: string) => void process.stdout.write(s),
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
   const keepalive = setInterval(() => undefined, 1 << 30);
   let stopping = false;
   const finish = async (code: number) => {
-    await s.engine.stop();
+    await stop(s);
     clearInterval(keepalive);
     process.removeAllListeners('SIGTERM');
     process.removeAllListeners('SIGINT');

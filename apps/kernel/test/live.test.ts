@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runUntil } from '@kame/testing';
 import { RealClock } from '@kame/time';
@@ -9,6 +10,8 @@ import { RealClock } from '@kame/time';
 // joined by VXLAN over UDP on 127.0.0.1. Polls with deadlines, never sleeps.
 const MAIN = join(__dirname, '../dist/main.js');
 const clock = new RealClock();
+/** The kernel API sockets go to a private rundir, never the user's /tmp/kame-UID. */
+const rundir = mkdtempSync(join(tmpdir(), 'kame-live-'));
 
 interface Proc {
   child: ChildProcess;
@@ -20,7 +23,10 @@ interface Proc {
 const procs: Proc[] = [];
 
 function kameKernel(args: string[]): Proc {
-  const child = spawn(process.execPath, [MAIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, KAME_RUNDIR: rundir },
+  });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -73,6 +79,8 @@ afterEach(() => {
   for (const p of procs.splice(0))
     if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill('SIGKILL');
 });
+
+afterAll(() => rmSync(rundir, { recursive: true, force: true }));
 
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run 'npx tsc -b apps/kernel' first`);

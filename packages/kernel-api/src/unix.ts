@@ -86,8 +86,9 @@ export async function listenUnix(
   options: ChannelOptions = {},
 ): Promise<UnixFrameServer> {
   const dir = dirname(path);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  chmodSync(dir, 0o700);
+  // 0700 for a directory we create (umask may have narrowed the mode); an
+  // existing directory given by the user (--rundir) keeps its permissions.
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
   if (isSocketFile(path)) {
     if (await probe(path)) {
       throw Object.assign(new Error(`EADDRINUSE: a kernel already listens on ${path}`), {

@@ -32,6 +32,8 @@ describe('kame-kernel flags', () => {
       '--log-level',
       '--foreground',
       '--ping',
+      '--rundir',
+      '--no-ipc',
     ])
       expect(out).toContain(f);
     expect(buildProgram().name()).toBe('kame-kernel');
@@ -92,6 +94,16 @@ describe('kame-kernel flags', () => {
   it('the node name defaults to $KAME_NODE, then "kame"', () => {
     expect(run(['--if', VX], { KAME_NODE: 'envnode' }).config.nodes[0]!.name).toBe('envnode');
     expect(run(['--if', VX]).config.nodes[0]!.name).toBe('kame');
+  });
+
+  it('--rundir defaults to $KAME_RUNDIR, then /tmp/kame-UID; --no-ipc turns the sockets off', () => {
+    const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+    expect(run(['--if', VX])).toMatchObject({ rundir: `/tmp/kame-${uid}`, ipc: true });
+    expect(run(['--if', VX], { KAME_RUNDIR: '/run/k' })).toMatchObject({ rundir: '/run/k', ipc: true });
+    expect(run(['--if', VX, '--rundir', '/var/k', '--no-ipc'], { KAME_RUNDIR: '/run/k' })).toMatchObject({
+      rundir: '/var/k',
+      ipc: false,
+    });
   });
 
   it('--node-file runs every node; --node picks one; --if, --sysctl add to it', () => {
@@ -172,6 +184,7 @@ describe('kame-kernel flags', () => {
       'Allowed choices are err, warning, notice, info, debug',
     ],
     ['bad --node', ['--node', 'a/b', '--if', VX], "--node: bad node name 'a/b'"],
+    ['empty --rundir', ['--if', VX, '--rundir', ''], '--rundir: empty; expected a directory'],
     ['bad --route', ['--if', VX, '--route', 'default'], 'expected DEST,GATEWAY'],
     [
       '--route to a missing interface',

@@ -1,4 +1,5 @@
 import { ScopedAddress } from '@kame/addr';
+import { defaultRundir } from '@kame/kernel-api';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { InterfaceConfig, KernelConfig, NodeConfig, RouteConfig } from '../config/config';
 import { ConfigError, FieldError } from '../config/config-error';
@@ -36,6 +37,10 @@ export interface Invocation {
   logLevel: LogLevel;
   foreground: boolean;
   ping: PingRequest | undefined;
+  /** Directory of the kernel API sockets (<rundir>/<node>.sock and .ro.sock). */
+  rundir: string;
+  /** Serve the kernel API (false with --no-ipc). */
+  ipc: boolean;
 }
 
 export type CliResult = { kind: 'run'; invocation: Invocation } | { kind: 'exit'; code: number };
@@ -58,6 +63,8 @@ interface RawOptions {
   interval: number;
   wait: number;
   thenRun?: boolean;
+  rundir: string;
+  ipc: boolean;
 }
 
 /** Wraps a FieldError from a value parser as commander's InvalidArgumentError. */
@@ -134,6 +141,12 @@ export function buildProgram(env: NodeJS.ProcessEnv = process.env): Command {
       2000,
     )
     .option('--then-run', 'after --ping, keep running until SIGTERM instead of exiting')
+    .option(
+      '--rundir <dir>',
+      'directory of the kernel API sockets DIR/NODE.sock and DIR/NODE.ro.sock (default $KAME_RUNDIR, else /tmp/kame-UID)',
+      defaultRundir(env),
+    )
+    .option('--no-ipc', 'do not serve the kernel API on Unix sockets')
     .allowExcessArguments(false)
     .showHelpAfterError('(run kame-kernel --help for usage)');
   return program;
@@ -195,6 +208,7 @@ function toInvocation(raw: RawOptions): Invocation {
       throw e;
     }
   }
+  if (o.rundir === '') throw new UsageError('--rundir: empty; expected a directory');
   let nodes: NodeConfig[];
   if (o.nodeFile !== undefined) {
     nodes = readNodeFile(o.nodeFile).nodes;
@@ -251,6 +265,8 @@ function toInvocation(raw: RawOptions): Invocation {
     logLevel: o.logLevel,
     foreground: o.foreground ?? false,
     ping,
+    rundir: o.rundir,
+    ipc: o.ipc,
   };
 }
 

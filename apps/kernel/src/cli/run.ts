@@ -3,6 +3,7 @@ import { RealClock, type Clock } from '@kame/time';
 import { EngineError, KernelEngine } from '../engine/engine';
 import { lineLogger, type Logger } from '../engine/logger';
 import { runPing6 } from '../engine/ping6';
+import { IpcError, serveIpc, type IpcService } from '../ipc/serve-ipc';
 import { PROGRAM, parseCommandLine, type CliIo, type Invocation } from './flags';
 
 /** A started kame-kernel: the engine plus what main.ts needs to finish. */
@@ -11,12 +12,15 @@ export interface Started {
   invocation: Invocation;
   logger: Logger;
   clock: Clock;
+  /** The kernel API servers; undefined with --no-ipc. */
+  ipc: IpcService | undefined;
 }
 
 /**
- * Parses argv and starts the engine on the real clock. Returns the exit
- * code when there is nothing to run (help 0, usage/config error 2, start
- * failure 1), with the message already written to stderr.
+ * Parses argv, starts the engine on the real clock and serves the kernel
+ * API of every node (unless --no-ipc). Returns the exit code when there is
+ * nothing to run (help 0, usage/config error 2, start failure 1, including
+ * EADDRINUSE on a node socket), with the message already written to stderr.
  */
 export async function start(
   argv: readonly string[],
@@ -29,8 +33,9 @@ export async function start(
   const clock = new RealClock();
   const logger = lineLogger(inv.logLevel, io.err, `${PROGRAM}[${process.pid}]`);
   const seed = inv.seed ?? randomBytes(4).readUInt32BE(0);
+  let engine: KernelEngine;
   try {
-    const engine = await KernelEngine.start({
+    engine = await KernelEngine.start({
       config: inv.config,
       clock,
       seed,
@@ -38,13 +43,35 @@ export async function start(
       ...(inv.pcapDir !== undefined ? { pcapDir: inv.pcapDir } : {}),
       epochOffsetMs: Date.now() - clock.now(),
     });
-    return { engine, invocation: inv, logger, clock };
   } catch (e) {
     if (e instanceof EngineError) {
       io.err(`${PROGRAM}: ${e.message}\n`);
       return 1;
     }
     throw e;
+  }
+  let ipc: IpcService | undefined;
+  if (inv.ipc) {
+    try {
+      ipc = await serveIpc(engine, { rundir: inv.rundir, logger });
+    } catch (e) {
+      await engine.stop();
+      if (e instanceof IpcError) {
+        io.err(`${PROGRAM}: ${e.message}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  }
+  return { engine, invocation: inv, logger, clock, ipc };
+}
+
+/** Closes the kernel API (removing its socket files), then stops the engine. */
+export async function stop(s: Started): Promise<void> {
+  try {
+    await s.ipc?.close();
+  } finally {
+    await s.engine.stop();
   }
 }
 

@@ -47,7 +47,7 @@ export interface EngineNode {
  * wires their interfaces to VXLAN transports (one UDP socket per bind
  * address, shared by every VNI on it) or to in-process hubs, brings them up,
  * and logs what the stack logs. main.ts only parses flags and maps signals;
- * the IPC server (packages/kernel-api) will hang off `nodes` later.
+ * the kernel API (ipc/serve-ipc.ts, packages/kernel-server) serves `nodes`.
  */
 export class KernelEngine {
   private readonly transports = new Map<string, VxlanTransport>();
