@@ -1,0 +1,3 @@
+export * from './engine';
+export * from './ping6';
+export * from './cli';
