@@ -65,7 +65,7 @@ function isSocketFile(path: string): boolean {
   }
 }
 
-function probe(path: string): Promise<boolean> {
+function isLive(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const s = createConnection(path);
     s.once('connect', () => {
@@ -77,6 +77,26 @@ function probe(path: string): Promise<boolean> {
 }
 
 /**
+ * Makes `path` ready to listen on: its directory exists (0700 when we create
+ * it; an existing directory given by the user, e.g. --rundir, keeps its
+ * permissions), a stale socket left by a dead kernel is removed, and a live
+ * one is EADDRINUSE.
+ */
+export async function prepareSocketPath(path: string): Promise<void> {
+  const dir = dirname(path);
+  // umask may have narrowed the mode of a directory we just created.
+  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
+  if (isSocketFile(path)) {
+    if (await isLive(path)) {
+      throw Object.assign(new Error(`EADDRINUSE: a kernel already listens on ${path}`), {
+        code: 'EADDRINUSE',
+      });
+    }
+    unlinkSync(path);
+  }
+}
+
+/**
  * Listens on `path`, creating its directory 0700. A stale socket left by a
  * dead kernel is replaced; a live one is EADDRINUSE.
  */
@@ -85,18 +105,7 @@ export async function listenUnix(
   onChannel: (channel: FrameChannel) => void,
   options: ChannelOptions = {},
 ): Promise<UnixFrameServer> {
-  const dir = dirname(path);
-  // 0700 for a directory we create (umask may have narrowed the mode); an
-  // existing directory given by the user (--rundir) keeps its permissions.
-  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
-  if (isSocketFile(path)) {
-    if (await probe(path)) {
-      throw Object.assign(new Error(`EADDRINUSE: a kernel already listens on ${path}`), {
-        code: 'EADDRINUSE',
-      });
-    }
-    unlinkSync(path);
-  }
+  await prepareSocketPath(path);
   const server: Server = createServer((socket) => onChannel(new SocketChannel(socket, options)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,7 +1,7 @@
-import { chmodSync, lstatSync, mkdirSync, unlinkSync } from 'node:fs';
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { chmodSync } from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { defaultRundir, socketPath } from '@kame/kernel-api';
+import { defaultRundir, prepareSocketPath, socketPath } from '@kame/kernel-api';
 import { ByteStreamChannel, type ByteChannelOptions } from './byte-channel';
 import type { KernelServer } from './kernel-server';
 
@@ -29,25 +29,6 @@ export function roSocketPath(node: string, rundir = defaultRundir()): string {
   return join(dirname(socketPath(node, rundir)), `${node}.ro.sock`);
 }
 
-function isSocketFile(path: string): boolean {
-  try {
-    return lstatSync(path).isSocket();
-  } catch {
-    return false;
-  }
-}
-
-function isLive(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = createConnection(path);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.once('error', () => resolve(false));
-  });
-}
-
 function serveSocket(server: KernelServer, socket: Socket, options: ByteChannelOptions): void {
   const channel = new ByteStreamChannel(
     {
@@ -71,18 +52,7 @@ export async function listenUnix(
   path: string,
   options: ListenUnixOptions = {},
 ): Promise<UnixListener> {
-  const dir = dirname(path);
-  // 0700 for a directory we create (umask may have narrowed the mode); an
-  // existing directory given by the user (--rundir) keeps its permissions.
-  if (mkdirSync(dir, { recursive: true, mode: 0o700 }) !== undefined) chmodSync(dir, 0o700);
-  if (isSocketFile(path)) {
-    if (await isLive(path)) {
-      throw Object.assign(new Error(`EADDRINUSE: a kernel already listens on ${path}`), {
-        code: 'EADDRINUSE',
-      });
-    }
-    unlinkSync(path);
-  }
+  await prepareSocketPath(path);
   const sockets = new Set<Socket>();
   const net: Server = createServer({ allowHalfOpen: true }, (socket) => {
     sockets.add(socket);
