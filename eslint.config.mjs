@@ -19,6 +19,7 @@ export default defineConfig(
       'packages/wire/src/**/*.ts',
       'packages/stack/src/**/*.ts',
       'packages/link/src/**/*.ts',
+      'apps/*/src/engine/**/*.ts',
     ],
     ignores: ['**/*.test.ts'],
     rules: {

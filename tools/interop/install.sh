@@ -1,9 +1,10 @@
 #!/bin/bash
 # install.sh - make sure the Linux peers the interop tests drive are present.
 # Idempotent and quiet: installs only what is missing, prints one line per action.
-# Needs root (apt-get). Never starts daemons (none of these packages has one that matters).
+# Needs root (apt-get). Never starts daemons: a policy-rc.d refusing service starts is put in
+# place first (radvd, bird2 and frr ship init scripts), and FRR's vty group gets root.
 #
-#   tools/interop/install.sh            # iputils-ping tcpdump tshark ndisc6 (+ iproute2 if missing)
+#   tools/interop/install.sh            # iputils-ping tcpdump tshark ndisc6 radvd bird2 frr (+ iproute2)
 #   EXTRA_PKGS="radvd" tools/interop/install.sh
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -16,6 +17,9 @@ declare -A WANT=(
   [tcpdump]=tcpdump
   [tshark]=tshark
   [ndisc6]=ndisc6
+  [radvd]=radvd
+  [bird]=bird2
+  [/usr/lib/frr/ripngd]=frr
 )
 
 missing=()
@@ -39,6 +43,10 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 echo "interop install: installing ${missing[*]}"
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+  chmod +x /usr/sbin/policy-rc.d
+fi
 # wireshark-common asks whether non-root users may capture; answer no without a prompt.
 echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections 2>/dev/null || true
 log=$(mktemp)
@@ -56,4 +64,6 @@ for attempt in 1 2 3; do
   echo "interop install: apt-get failed (attempt $attempt), retrying" >&2
   sleep $((attempt * 5))
 done
+# FRR daemons run as root in the tests; they insist on root being in the frrvty group.
+if getent group frrvty >/dev/null && ! id -nG root | grep -qw frrvty; then usermod -a -G frrvty root; fi
 echo "interop install: done"

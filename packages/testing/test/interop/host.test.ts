@@ -3,9 +3,17 @@ import { VxlanTransport, type PcapngFileTap } from '@kame/link';
 import type { KernelNode } from '@kame/stack';
 import { RealClock } from '@kame/time';
 import { attachNode, ping, startRaSender, waitUntil, type RaSender } from '../../src/index';
-import { LinuxHost, tsharkFields } from './support/host';
-import { addrLine, dadDone, isDuplicated, randInt, realNode, received } from './support/kame';
-import * as suite from './support/suite';
+import {
+  LinuxHost,
+  tsharkFields,
+  addrLine,
+  dadDone,
+  isDuplicated,
+  randInt,
+  realNode,
+  received,
+} from '../../src/interop';
+import * as suite from '../../src/interop/suite';
 
 /*
  * One kame host and one Linux host (namespace L) on one Ethernet link:

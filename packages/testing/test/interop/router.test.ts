@@ -3,9 +3,8 @@ import { VxlanTransport, type PcapngFileTap } from '@kame/link';
 import type { KernelNode } from '@kame/stack';
 import { RealClock } from '@kame/time';
 import { attachNode, waitUntil } from '../../src/index';
-import { LinuxHost, tsharkFields } from './support/host';
-import { dadDone, randInt, realNode, received } from './support/kame';
-import * as suite from './support/suite';
+import { LinuxHost, tsharkFields, dadDone, randInt, realNode, received } from '../../src/interop';
+import * as suite from '../../src/interop/suite';
 
 /*
  * A kame router between two Linux hosts, one VXLAN segment (VNI) each, both

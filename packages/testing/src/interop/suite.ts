@@ -2,6 +2,7 @@ import { openPcapngFileTap, type LinkEndpoint, type PcapngFileTap, type VxlanTra
 import type { KernelNode } from '@kame/stack';
 import type { Clock } from '@kame/time';
 import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
 import { interopSkipReason, wirecheck, type LinuxHost } from './host';
 
 /*
