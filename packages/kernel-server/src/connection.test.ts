@@ -59,7 +59,7 @@ describe('requests', () => {
   it('answers an operation it does not serve with EOPNOTSUPP and a message', async () => {
     const { node } = newNode();
     const c = await connect(newServer(node));
-    const r = await c.request('ifDestroy', { ifp: { ifname: 'em0' } });
+    const r = await c.request('ifSetTunnel', { ifp: { ifname: 'em0' } });
     expect(r.errno).toBe(errnoNumber('EOPNOTSUPP'));
     expect(r.message).toMatch(/not supported/);
     // A request without an operation (a newer client's unknown op decodes to none).

@@ -15,7 +15,6 @@ import {
   type OpArgs,
   type RequestOp,
 } from '@kame/kernel-api';
-import type { Ifnet } from '@kame/stack';
 import { SlowReaderError } from './byte-channel';
 import type { OpContext } from './context';
 import { runOp } from './dispatch';
@@ -195,7 +194,6 @@ export class Connection {
       allSockets: () => this.server.socketTables(),
       subscribe: (topics) => topics.forEach((t) => this.topics.add(t)),
       unsubscribe: (topics) => topics.forEach((t) => this.topics.delete(t)),
-      interfaceAttached: (ifp: Ifnet) => this.server.interfaceAttached(ifp),
     };
   }
 

@@ -1,5 +1,5 @@
 import type { v1 } from '@kame/kernel-api';
-import type { Ifnet, KernelNode } from '@kame/stack';
+import type { KernelNode } from '@kame/stack';
 import type { SocketTable } from './socket-table';
 
 /** What an operation handler sees of the server and of the connection that asked. */
@@ -17,6 +17,4 @@ export interface OpContext {
   allSockets(): readonly SocketTable[];
   subscribe(topics: readonly v1.Topic[]): void;
   unsubscribe(topics: readonly v1.Topic[]): void;
-  /** An interface came into being (IfCreate): IFACE subscribers get a DELTA_ADD. */
-  interfaceAttached(ifp: Ifnet): void;
 }

@@ -117,6 +117,7 @@ const RTM_TYPES: Record<RtMessage['type'], v1.RtmType> = {
   RTM_NEWADDR: v1.RtmType.RTM_NEWADDR,
   RTM_DELADDR: v1.RtmType.RTM_DELADDR,
   RTM_IFINFO: v1.RtmType.RTM_IFINFO,
+  RTM_IFANNOUNCE: v1.RtmType.RTM_IFANNOUNCE,
 };
 
 const LINK_STATES = {
@@ -139,6 +140,10 @@ export function rtMsgToProto(m: RtMessage, now: number): v1.RtMsg.$Properties {
     case 'RTM_IFINFO':
       out.linkState = LINK_STATES[m.linkState ?? 'unknown'];
       if (m.mtu !== undefined) out.mtu = m.mtu;
+      return out;
+    case 'RTM_IFANNOUNCE':
+      out.ifname = m.ifname;
+      out.departure = m.what === 'departure';
       return out;
     case 'RTM_NEWADDR':
     case 'RTM_DELADDR':

@@ -2,7 +2,7 @@ import { RESULT_OF, v1, type OpArgs, type RequestOp, type ResultOf } from '@kame
 import { addrAdd, addrDelete, addrList } from './addresses';
 import type { OpContext } from './context';
 import { interfaceToProto } from './convert';
-import { ifCreate, ifGet, ifList, ifSetFlags, ifSetLladdr, ifSetMtu } from './interfaces';
+import { ifCreate, ifDestroy, ifGet, ifList, ifSetFlags, ifSetLladdr, ifSetMtu } from './interfaces';
 import {
   ndDeleteNeighbor,
   ndFlush,
@@ -67,7 +67,7 @@ const HANDLERS: HandlerTable = {
   ifSetMtu,
   ifSetLladdr,
   ifCreate,
-  ifDestroy: unsupported('ifconfig destroy'),
+  ifDestroy,
   ifSetTunnel: unsupported('gif tunnel configuration'),
   addrAdd,
   addrDelete,
@@ -105,7 +105,7 @@ const HANDLERS: HandlerTable = {
 };
 
 /** Operations answered with EOPNOTSUPP whatever their arguments. */
-export const UNSUPPORTED_OPS: readonly RequestOp[] = ['ifDestroy', 'ifSetTunnel'];
+export const UNSUPPORTED_OPS: readonly RequestOp[] = ['ifSetTunnel'];
 
 /** Runs one operation; throws (OpError or a stack error) on failure. */
 export function runOp<K extends RequestOp>(ctx: OpContext, op: K, args: OpArgs<K>): ResultOf<K> {

@@ -1,6 +1,6 @@
 import { errnoNumber, v1 } from '@kame/kernel-api';
 import { IFF_UP } from '@kame/stack';
-import { connect, newNode, newServer } from '../test/harness';
+import { connect, newNode, newServer, until } from '../test/harness';
 
 describe('interface operations', () => {
   it('lists and gets interfaces with addresses, flags, MTU and lladdr', async () => {
@@ -41,5 +41,28 @@ describe('interface operations', () => {
     const r = await c.request('ifCreate', { name: 'gif0', type: v1.LinkType.LINK_GIF });
     expect(r.errno).toBe(errnoNumber('EEXIST'));
     expect(await c.errno('ifCreate', { name: 'x0', type: v1.LinkType.LINK_ETHER })).toBe('EINVAL');
+  });
+  it('destroys a cloned interface: IFACE subscribers get DELTA_DELETE, ROUTE subscribers RTM_IFANNOUNCE departure', async () => {
+    const { node } = newNode();
+    const server = newServer(node);
+    const c = await connect(server);
+    const watcher = await connect(server);
+    await watcher.call('subscribe', { topics: [v1.Topic.TOPIC_ROUTE, v1.Topic.TOPIC_IFACE] });
+    await c.call('ifCreate', { name: 'gif0', type: v1.LinkType.LINK_GIF });
+    const index = node.ifnet('gif0')!.index;
+    await until(() => watcher.events.some((e) => e.iface?.kind === v1.DeltaKind.DELTA_ADD));
+    await c.call('ifDestroy', { ifp: { ifname: 'gif0' } });
+    expect(node.ifnet('gif0')).toBeUndefined();
+    await until(() => watcher.events.some((e) => e.iface?.kind === v1.DeltaKind.DELTA_DELETE));
+    const gone = watcher.events.find((e) => e.iface?.kind === v1.DeltaKind.DELTA_DELETE)?.iface?.iface;
+    expect(gone).toMatchObject({ index, name: 'gif0' });
+    const ann = watcher.events.filter((e) => e.rtm?.type === v1.RtmType.RTM_IFANNOUNCE).map((e) => e.rtm);
+    expect(ann.map((m) => [m?.ifname, m?.departure ?? false])).toEqual([
+      ['gif0', false],
+      ['gif0', true],
+    ]);
+    // Physical interfaces are not cloned: EINVAL; an unknown one: ENXIO.
+    expect(await c.errno('ifDestroy', { ifp: { ifname: 'em0' } })).toBe('EINVAL');
+    expect(await c.errno('ifDestroy', { ifp: { ifname: 'gif0' } })).not.toBe('ERRNO_NONE');
   });
 });

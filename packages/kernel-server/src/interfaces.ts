@@ -50,6 +50,11 @@ export function ifCreate(ctx: OpContext, args: v1.IfCreate.$Properties): void {
   else if (args.type === v1.LinkType.LINK_FAITH) type = 'faith';
   else fail('EINVAL', `cannot create an interface of link type ${args.type ?? 0}`);
   const mtu = args.mtu ?? 0;
-  const ifp = ctx.node.attachPseudo(name, type, mtu === 0 ? undefined : mtu);
-  ctx.interfaceAttached(ifp);
+  // Subscribers hear of it through RTM_IFANNOUNCE (an IFACE DELTA_ADD).
+  ctx.node.attachPseudo(name, type, mtu === 0 ? undefined : mtu);
+}
+
+/** ifconfig NAME destroy: cloned interfaces only (EINVAL otherwise); DELTA_DELETE follows. */
+export function ifDestroy(ctx: OpContext, args: v1.IfDestroy.$Properties): void {
+  ctx.node.destroyInterface(resolveIfRef(ctx.node, args.ifp).name);
 }

@@ -1,6 +1,6 @@
 import { extractScope, Ipv6Address, needsScope } from '@kame/addr';
 import { v1, type FrameChannel } from '@kame/kernel-api';
-import type { Ifnet, KernelNode, RtMessage } from '@kame/stack';
+import type { KernelNode, RtMessage } from '@kame/stack';
 import { Connection, type AcceptOptions } from './connection';
 import { interfaceAddressToProto, interfaceToProto, rtMsgToProto } from './convert';
 import type { SocketTable } from './socket-table';
@@ -132,14 +132,6 @@ export class KernelServer {
     return [...this.connections].map((c) => c.sockets);
   }
 
-  /** @internal An interface was created through the API: IFACE subscribers get DELTA_ADD. */
-  interfaceAttached(ifp: Ifnet): void {
-    const iface = interfaceToProto(this.node, ifp, false);
-    for (const c of this.subscribers(v1.Topic.TOPIC_IFACE)) {
-      c.event('iface', { kind: v1.DeltaKind.DELTA_ADD, iface });
-    }
-  }
-
   /** @internal Called once per connection when it ends: withdraws its routes unless kept. */
   connectionClosed(c: Connection, wasOpen: boolean, error?: Error): void {
     this.connections.delete(c);
@@ -179,6 +171,15 @@ export class KernelServer {
     m: RtMessage,
     now: number,
   ): { iface: v1.IfDelta.$Properties } | { addr: v1.AddrDelta.$Properties } | undefined {
+    if (m.type === 'RTM_IFANNOUNCE') {
+      // Arrival: the whole interface; departure: only its identity is left.
+      const ifp = this.node.ifnet(m.ifindex);
+      if (m.what === 'arrival' && ifp)
+        return { iface: { kind: v1.DeltaKind.DELTA_ADD, iface: interfaceToProto(this.node, ifp, false) } };
+      if (m.what === 'departure')
+        return { iface: { kind: v1.DeltaKind.DELTA_DELETE, iface: { index: m.ifindex, name: m.ifname } } };
+      return undefined;
+    }
     if (m.type === 'RTM_IFINFO') {
       const ifp = this.node.ifnet(m.ifindex);
       if (!ifp) return undefined;

@@ -1,8 +1,9 @@
 import { Ipv6Address, Ipv6Prefix, MacAddress, embedScope } from '@kame/addr';
-import { VirtualClock } from '@kame/time';
+import { SeededRandom, VirtualClock } from '@kame/time';
 import type { NdOption } from '@kame/wire';
 import { IFF_RUNNING, IFF_UP } from './ifnet';
 import { KernelError } from './kernel-error';
+import { KernelNode } from './kernel-node';
 import { icmp6Send } from './icmp6-output';
 import { a6, newNode, settle, twoHosts } from '../../test/support/lan';
 import { echoRequest, etherFrame, icmp6Frame, ipv6Frame, ipv6Packet } from '../../test/support/frames';
@@ -259,5 +260,42 @@ describe('v6LC.5 ICMPv6 echo', () => {
       }),
     ).toBe('ENETUNREACH');
     expect(a.ip6stat.ip6s_noroute).toBe(1);
+  });
+});
+
+describe('interface arrival and departure (RTM_IFANNOUNCE, SIOCIFDESTROY)', () => {
+  function node() {
+    const clock = new VirtualClock();
+    return new KernelNode({ name: 'n', clock, random: new SeededRandom(3) });
+  }
+
+  it('announces arrival, then on destroy removes addresses, routes and groups and announces departure', () => {
+    const n = node();
+    const seen: string[] = [];
+    n.routes.bus.subscribe((m) => {
+      if (m.type === 'RTM_IFANNOUNCE') seen.push(`${m.what} ${m.ifname} ${m.ifindex}`);
+      if (m.type === 'RTM_DELADDR') seen.push(`deladdr ${m.ifindex}`);
+    });
+    const gif = n.attachPseudo('gif0', 'gif');
+    n.ifUp('gif0');
+    n.addAddress('gif0', Ipv6Address.parse('2001:db8:9::1'), 64);
+    expect(n.routes.get(Ipv6Prefix.parse('2001:db8:9::/64'))).toBeDefined();
+    n.destroyInterface('gif0');
+    expect(n.ifnet('gif0')).toBeUndefined();
+    expect(n.ifnet(gif.index)).toBeUndefined();
+    expect(n.routes.list().filter((r) => r.ifindex === gif.index)).toEqual([]);
+    expect(seen[0]).toBe(`arrival gif0 ${gif.index}`);
+    expect(seen.at(-1)).toBe(`departure gif0 ${gif.index}`);
+    expect(seen.filter((s) => s.startsWith('deladdr')).length).toBe(2); // link-local + global
+  });
+
+  it('never reuses an interface index, and refuses to destroy a physical interface', () => {
+    const n = node();
+    const a = n.attachPseudo('gif0', 'gif');
+    n.destroyInterface('gif0');
+    const b = n.attachPseudo('gif0', 'gif');
+    expect(b.index).toBeGreaterThan(a.index);
+    expect(() => n.destroyInterface('lo0')).toThrow(/not a cloned interface/);
+    expect(() => n.destroyInterface('nope0')).toThrow();
   });
 });

@@ -116,6 +116,9 @@ export class KernelNode {
   readonly log: NonNullable<KernelNodeOptions['log']>;
   private readonly ifnets: Ifnet[] = [];
   private readonly byName = new Map<string, Ifnet>();
+  private readonly byIndex = new Map<number, Ifnet>();
+  /** if_index of the next interface: never reused, so a stale scope id cannot name a new interface. */
+  private nextIfindex = 1;
   readonly lo0: Ifnet;
   /** Host routes created by Redirects (bounded by MAX_REDIRECT_ROUTES). */
   readonly redirectRoutes = new Set<string>();
@@ -191,7 +194,7 @@ export class KernelNode {
   }
 
   ifnet(nameOrIndex: string | number): Ifnet | undefined {
-    return typeof nameOrIndex === 'number' ? this.ifnets[nameOrIndex - 1] : this.byName.get(nameOrIndex);
+    return typeof nameOrIndex === 'number' ? this.byIndex.get(nameOrIndex) : this.byName.get(nameOrIndex);
   }
 
   /** Attaches an Ethernet interface (down until `ifUp`). */
@@ -201,6 +204,7 @@ export class KernelNode {
     ifp.dad = this.newDadEngine(ifp);
     ifp.mld = this.newMldListener(ifp);
     this.nd6.addInterface(ifp.index, { name, maxMtu: mtu, interfaceId: eui64FromMac(mac) });
+    this.announce(ifp, 'arrival');
     return ifp;
   }
 
@@ -286,7 +290,47 @@ export class KernelNode {
   attachPseudo(name: string, type: 'gif' | 'faith', mtu = 1280): Ifnet {
     const ifp = this.newIfnet(name, type, undefined, mtu, IFF_MULTICAST | IFF_POINTOPOINT, undefined);
     ifp.pseudoIid = this.borrowedInterfaceId();
+    this.announce(ifp, 'arrival');
     return ifp;
+  }
+
+  /**
+   * ifconfig NAME destroy (SIOCIFDESTROY): only cloned pseudo-interfaces
+   * (gif, faith) can go. The interface is taken down, its addresses, the
+   * routes through it and its multicast memberships are removed, and
+   * RTM_IFANNOUNCE tells routing sockets it departed.
+   */
+  destroyInterface(name: string): void {
+    const ifp = this.mustIfnet(name);
+    if (ifp.linkType !== 'gif' && ifp.linkType !== 'faith')
+      throw new KernelError('EINVAL', `${name} is not a cloned interface`);
+    this.ifDown(name);
+    for (const ia of [...ifp.addresses]) this.deleteAddress(name, ia.address);
+    for (const rt of this.routes.list()) {
+      if (rt.ifindex !== ifp.index) continue;
+      try {
+        this.routes.delete(rt.dst);
+      } catch {
+        // Already gone with an address.
+      }
+    }
+    ifp.multicast.clear();
+    this.ifnets.splice(this.ifnets.indexOf(ifp), 1);
+    this.byName.delete(name);
+    this.byIndex.delete(ifp.index);
+    this.announce(ifp, 'departure');
+  }
+
+  private announce(ifp: Ifnet, what: 'arrival' | 'departure'): void {
+    this.routes.bus.publish({
+      type: 'RTM_IFANNOUNCE',
+      pid: 0,
+      owner: 'kernel',
+      ifindex: ifp.index,
+      ifname: ifp.name,
+      what,
+      flags: 0,
+    });
   }
 
   private borrowedInterfaceId(): Uint8Array {
@@ -692,9 +736,10 @@ export class KernelNode {
     if (this.byName.has(name)) throw new KernelError('EEXIST', `interface ${name} exists`);
     if (!/^[A-Za-z][A-Za-z0-9.\-_]{0,14}$/.test(name))
       throw new KernelError('EINVAL', `bad interface name ${name}`);
-    const ifp = new Ifnet(name, this.ifnets.length + 1, type, mac, mtu, flags, driver);
+    const ifp = new Ifnet(name, this.nextIfindex++, type, mac, mtu, flags, driver);
     this.ifnets.push(ifp);
     this.byName.set(name, ifp);
+    this.byIndex.set(ifp.index, ifp);
     return ifp;
   }
 

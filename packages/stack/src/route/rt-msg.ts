@@ -13,10 +13,11 @@ export const RTM_MISS = 0x7;
 export const RTM_NEWADDR = 0xc;
 export const RTM_DELADDR = 0xd;
 export const RTM_IFINFO = 0xe;
+export const RTM_IFANNOUNCE = 0x11;
 
 export type RtmRouteType =
   'RTM_ADD' | 'RTM_DELETE' | 'RTM_CHANGE' | 'RTM_GET' | 'RTM_LOSING' | 'RTM_REDIRECT' | 'RTM_MISS';
-export type RtmType = RtmRouteType | 'RTM_NEWADDR' | 'RTM_DELADDR' | 'RTM_IFINFO';
+export type RtmType = RtmRouteType | 'RTM_NEWADDR' | 'RTM_DELADDR' | 'RTM_IFINFO' | 'RTM_IFANNOUNCE';
 
 export const RTM_CODE: Readonly<Record<RtmType, number>> = {
   RTM_ADD,
@@ -29,6 +30,7 @@ export const RTM_CODE: Readonly<Record<RtmType, number>> = {
   RTM_NEWADDR,
   RTM_DELADDR,
   RTM_IFINFO,
+  RTM_IFANNOUNCE,
 };
 
 /** Fields every routing-socket message carries (struct rt_msghdr's header part). */
@@ -70,6 +72,16 @@ export interface RtIfInfoMsg extends RtMsgHeader {
   mtu?: number;
 }
 
+/** RTM_IFANNOUNCE (struct if_announcemsghdr): an interface arrived or departed. */
+export interface RtIfAnnounceMsg extends RtMsgHeader {
+  type: 'RTM_IFANNOUNCE';
+  ifindex: number;
+  ifname: string;
+  what: 'arrival' | 'departure';
+  /** Always 0 (an announcement has no flags); kept so every message has the field. */
+  flags: number;
+}
+
 /** RTM_NEWADDR / RTM_DELADDR (struct ifa_msghdr): an address came or went. */
 export interface RtIfaMsg extends RtMsgHeader {
   type: 'RTM_NEWADDR' | 'RTM_DELADDR';
@@ -82,7 +94,7 @@ export interface RtIfaMsg extends RtMsgHeader {
   metric: number;
 }
 
-export type RtMessage = RtRouteMsg | RtIfInfoMsg | RtIfaMsg;
+export type RtMessage = RtRouteMsg | RtIfInfoMsg | RtIfaMsg | RtIfAnnounceMsg;
 
 /** Distributive Omit, so each member of RtMessage keeps its own fields. */
 export type RtMessageInput = RtMessage extends infer M
