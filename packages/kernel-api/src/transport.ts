@@ -124,12 +124,67 @@ export abstract class StreamFrameChannel implements FrameChannel {
   }
 }
 
-/** In-process end of a memoryPair: bytes reach the peer on a later turn of the event loop. */
+/**
+ * Delivery of memory channels under a caller's control (virtual-time labs):
+ * channels sharing a pump queue their flushes on it instead of on
+ * setImmediate, and `flush()` runs them in the order they were queued, so a
+ * run is the same every time. `settle()` alternates flushes with event-loop
+ * turns (for the promise continuations of clients) until nothing is left.
+ */
+export class MemoryPump {
+  private queue: (() => void)[] = [];
+
+  /** Flushes waiting to run. */
+  get pending(): number {
+    return this.queue.length;
+  }
+
+  /** @internal */
+  enqueue(fn: () => void): void {
+    this.queue.push(fn);
+  }
+
+  /** Runs every queued flush, including those queued meanwhile; returns how many ran. */
+  flush(): number {
+    let n = 0;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      for (const fn of batch) fn();
+      n += batch.length;
+    }
+    return n;
+  }
+
+  /** Flushes and yields to the event loop until a turn queues nothing new (at most `maxTurns`). */
+  async settle(maxTurns = 10_000): Promise<void> {
+    for (let turn = 0; turn < maxTurns; turn++) {
+      this.flush();
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.queue.length === 0) return;
+    }
+    throw new Error(`memory pump did not settle after ${maxTurns} turns`);
+  }
+}
+
+export interface MemoryPairOptions extends ChannelOptions {
+  /** Deliver through this pump instead of setImmediate. */
+  readonly pump?: MemoryPump;
+}
+
+/** In-process end of a memoryPair: bytes reach the peer on a later turn of the event loop (or of the pump). */
 class MemoryChannel extends StreamFrameChannel {
   peer: MemoryChannel | undefined;
   private outbox: Uint8Array[] = [];
   private scheduled = false;
   private endPending: { error: Error | undefined } | undefined;
+
+  constructor(
+    options: ChannelOptions,
+    private readonly pump: MemoryPump | undefined,
+  ) {
+    super(options);
+  }
 
   protected writeBytes(bytes: Uint8Array): void {
     this.outbox.push(bytes);
@@ -144,7 +199,8 @@ class MemoryChannel extends StreamFrameChannel {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    if (this.pump) this.pump.enqueue(() => this.flush());
+    else setImmediate(() => this.flush());
   }
 
   private flush(): void {
@@ -175,9 +231,9 @@ class MemoryChannel extends StreamFrameChannel {
  * Two connected channels in one process (a lab's kernel and daemon engines):
  * the same encoded frames as a socket, delivered asynchronously and in order.
  */
-export function memoryPair(options: ChannelOptions = {}): [FrameChannel, FrameChannel] {
-  const a = new MemoryChannel(options);
-  const b = new MemoryChannel(options);
+export function memoryPair(options: MemoryPairOptions = {}): [FrameChannel, FrameChannel] {
+  const a = new MemoryChannel(options, options.pump);
+  const b = new MemoryChannel(options, options.pump);
   a.peer = b;
   b.peer = a;
   return [a, b];

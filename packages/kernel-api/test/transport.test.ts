@@ -8,6 +8,7 @@ import {
   helloFrame,
   KernelApiError,
   memoryPair,
+  MemoryPump,
   requestFrame,
   welcomeFrame,
   type FrameChannel,
@@ -133,5 +134,41 @@ describe('handshake (Hello -> Welcome, mismatch -> clear error)', () => {
         `ABI version mismatch: kernel "r1" speaks kame.kernel v7, this client speaks v${ABI_VERSION}`,
       ),
     );
+  });
+});
+
+describe('MemoryPump (deterministic delivery for virtual-time labs)', () => {
+  it('holds frames until flushed, then delivers them in order', () => {
+    const pump = new MemoryPump();
+    const [a, b] = memoryPair({ pump });
+    const got: number[] = [];
+    b.onFrame((f) => got.push(f.request?.id ?? -1));
+    a.send({ request: { id: 1 } });
+    a.send({ request: { id: 2 } });
+    expect(got).toEqual([]);
+    expect(pump.pending).toBe(1);
+    expect(pump.flush()).toBe(1);
+    expect(got).toEqual([1, 2]);
+    expect(pump.pending).toBe(0);
+  });
+
+  it('settle() runs request/response ping-pong through promise continuations until quiet', async () => {
+    const pump = new MemoryPump();
+    const [a, b] = memoryPair({ pump });
+    b.onFrame((f) => {
+      const id = f.request?.id ?? 0;
+      if (id < 5) b.send({ response: { id } });
+    });
+    const answered: number[] = [];
+    a.onFrame((f) => {
+      const id = f.response?.id ?? 0;
+      answered.push(id);
+      // The next request goes out from a promise continuation, as a client's would.
+      void Promise.resolve().then(() => a.send({ request: { id: id + 1 } }));
+    });
+    a.send({ request: { id: 1 } });
+    await pump.settle();
+    expect(answered).toEqual([1, 2, 3, 4]);
+    expect(pump.pending).toBe(0);
   });
 });
