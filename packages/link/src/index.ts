@@ -12,3 +12,4 @@ export * from './impaired-endpoint';
 export * from './pcapng-tap';
 export * from './pcapng-file-tap';
 export * from './udp/index';
+export * from './impairment-text';

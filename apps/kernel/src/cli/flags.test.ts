@@ -46,7 +46,7 @@ describe('kame-kernel flags', () => {
       '--if',
       'em0,vni=7,bind=[::1]:4789,remote=[::1]:4790,remote=127.0.0.1:4791,mac=02:00:00:00:00:01,mtu=9000,addr=2001:db8::1/64,addr=2001:db8:1::1/48',
       '--if',
-      'em1,hub=lan,down',
+      'em1,hub=lan,down,delay=5ms,loss=0.5%,rate=1mbit',
       '--sysctl',
       'net.inet6.ip6.forwarding=1',
       '--route',
@@ -78,6 +78,7 @@ describe('kame-kernel flags', () => {
       ],
     });
     expect(n.interfaces[1]).toMatchObject({ name: 'em1', up: false, link: { kind: 'hub', name: 'lan' } });
+    expect(n.interfaces[1]?.impair).toEqual({ delayMs: 5, loss: 0.005, rateBitsPerSecond: 1e6 });
     expect(n.routes.map((r) => r.gateway)).toEqual([
       { kind: 'inet6', address: expect.anything(), ifname: 'em0' },
       { kind: 'link', ifname: 'em1' },
@@ -162,6 +163,7 @@ describe('kame-kernel flags', () => {
     ['--if vni twice', ['--if', 'em0,vni=1,vni=2'], 'vni: given twice'],
     ['--if bad mtu', ['--if', 'em0,hub=x,mtu=100'], 'mtu: MTU must be an integer 1280..65535'],
     ['--if bad mac', ['--if', 'em0,hub=x,mac=zz'], 'mac: invalid MAC address'],
+    ['--if bad loss', ['--if', 'em0,hub=x,loss=2'], 'impair: bad probability "2"'],
     ['--if bad addr', ['--if', 'em0,hub=x,addr=2001:db8::1'], 'addr: invalid IPv6 prefix'],
     [
       '--if bad remote',

@@ -1,4 +1,4 @@
-import type { UdpRemote } from '@kame/link';
+import { parseImpairmentWords, type UdpRemote } from '@kame/link';
 import type { InterfaceConfig, LinkConfig, RouteConfig } from '../config/config';
 import { FieldError } from '../config/config-error';
 import {
@@ -16,7 +16,7 @@ import {
 
 export const IF_SPEC_SYNTAX =
   'IFNAME,vni=N,bind=ADDR:PORT,remote=ADDR:PORT[,remote=..][,mac=MAC][,mtu=N][,addr=ADDRESS/LEN]...[,down]' +
-  ' or IFNAME,hub=NAME[,...]';
+  ' or IFNAME,hub=NAME[,...]; impairments of what it sends: ,delay=10ms,jitter=1ms,loss=1%,rate=10mbit,...';
 
 /**
  * One --if value: `em0,vni=4242,bind=127.0.0.1:4789,remote=127.0.0.1:4790,addr=2001:db8::1/64`.
@@ -37,6 +37,7 @@ export function parseIfSpec(spec: string): InterfaceConfig {
   let bind: UdpRemote | undefined;
   let hub: string | undefined;
   const remotes: UdpRemote[] = [];
+  const impairWords: string[] = [];
   const once = (key: string, seen: unknown) => {
     if (seen !== undefined) throw new FieldError(key, `given twice; expected ${key}= once`);
   };
@@ -77,8 +78,27 @@ export function parseIfSpec(spec: string): InterfaceConfig {
       case 'addr':
         ifc.addresses.push(parseInterfaceAddress(key, value));
         break;
+      case 'delay':
+      case 'jitter':
+      case 'loss':
+      case 'duplicate':
+      case 'reorder':
+      case 'rate':
+      case 'queue':
+        impairWords.push(key, value);
+        break;
       default:
-        throw new FieldError(key, `unknown key; expected vni, bind, remote, hub, mac, mtu, addr, up or down`);
+        throw new FieldError(
+          key,
+          `unknown key; expected vni, bind, remote, hub, mac, mtu, addr, delay, jitter, loss, duplicate, reorder, rate, queue, up or down`,
+        );
+    }
+  }
+  if (impairWords.length) {
+    try {
+      ifc.impair = parseImpairmentWords(impairWords);
+    } catch (e) {
+      throw new FieldError('impair', e instanceof Error ? e.message : String(e));
     }
   }
   let link: LinkConfig;

@@ -1,5 +1,5 @@
 import type { Ipv6Address, Ipv6Prefix, MacAddress } from '@kame/addr';
-import type { UdpRemote } from '@kame/link';
+import type { Impairment, UdpRemote } from '@kame/link';
 
 /** What kame-kernel runs: one or more nodes (from a node file, flags, or both). */
 export interface KernelConfig {
@@ -25,6 +25,8 @@ export interface InterfaceConfig {
   link: LinkConfig;
   /** ifconfig up (default) or down. */
   up: boolean;
+  /** netem-style impairment of the frames this interface sends (undefined: a clean wire). */
+  impair?: Impairment;
 }
 
 export interface AddressConfig {

@@ -241,3 +241,26 @@ describe('node file: errors say FILE:LINE: KEY: what was expected', () => {
     );
   });
 });
+
+describe('impair (netem-style words on an interface)', () => {
+  it('parses the words into the interface egress impairment', () => {
+    const c = parseNodeFile(
+      'node a\n  interface em0\n    link hub lan\n    impair delay 10ms jitter 2ms loss 1% rate 10mbit\n',
+    );
+    expect(c.nodes[0]!.interfaces[0]!.impair).toEqual({
+      delayMs: 10,
+      jitterMs: 2,
+      loss: 0.01,
+      rateBitsPerSecond: 10e6,
+    });
+  });
+
+  it('names file, line and key for a bad impair line', () => {
+    expect(() =>
+      parseNodeFile('node a\n  interface em0\n    link hub lan\n    impair latency 5ms\n', 'x.node'),
+    ).toThrow(/x\.node:4: impair: .*unknown key "latency"/);
+    expect(() =>
+      parseNodeFile('node a\n  interface em0\n    link hub lan\n    impair loss 120%\n', 'x.node'),
+    ).toThrow(/x\.node:4: impair: .*bad probability/);
+  });
+});

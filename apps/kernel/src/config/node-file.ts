@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { parseImpairmentWords } from '@kame/link';
 import type { InterfaceConfig, KernelConfig, LinkConfig, NodeConfig, RouteConfig } from './config';
 import { ConfigError, FieldError } from './config-error';
 import {
@@ -39,7 +40,7 @@ import {
  * YAML lab files come later (apps/kame's lab); this is the kernel's own format.
  */
 
-const INTERFACE_KEYS = new Set(['mac', 'mtu', 'address', 'link', 'up', 'down']);
+const INTERFACE_KEYS = new Set(['mac', 'mtu', 'address', 'link', 'impair', 'up', 'down']);
 const NODE_KEYS = new Set(['sysctl', 'interface', 'route']);
 
 interface Pending {
@@ -235,6 +236,15 @@ function interfaceStatement(
     case 'down':
       if (args.length !== 0) fail(`expected '${key}' alone`);
       cur.ifc.up = key === 'up';
+      return;
+    case 'impair':
+      if (cur.ifc.impair) fail(`interface ${cur.ifc.name} already has an impair line; expected one`);
+      if (args.length === 0) fail('expected: impair [delay D] [jitter D] [loss P%] [rate R] ...');
+      try {
+        cur.ifc.impair = parseImpairmentWords(args);
+      } catch (e) {
+        fail(e instanceof Error ? e.message : String(e));
+      }
       return;
     case 'link':
       if (cur.link) fail(`interface ${cur.ifc.name} already has a link; expected one link per interface`);

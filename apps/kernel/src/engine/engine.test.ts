@@ -50,6 +50,33 @@ describe('KernelEngine on a hub (virtual time)', () => {
     expect(clock.nextDeadline()).toBeUndefined();
   });
 
+  it('an impair line delays what an interface sends (netem-style, on the clock)', async () => {
+    const clock = new VirtualClock();
+    const file = HUB_PAIR.replace(
+      '    link hub lan\nnode b',
+      '    link hub lan\n    impair delay 150ms\nnode b',
+    );
+    const engine = await KernelEngine.start({
+      config: parseNodeFile(file),
+      clock,
+      seed: 1,
+      logger: collector(),
+    });
+    expect(await runUntil(clock, () => engine.dadDone(), 10_000)).toBe(true);
+    const b = engine.node('b').node;
+    // Warm the neighbor caches both ways, then time one echo: only a's reply is delayed.
+    const warm = sendPing(b, '2001:db8::a');
+    await runUntil(clock, () => warm.settled, 5000);
+    const t0 = clock.now();
+    const p = sendPing(b, '2001:db8::a');
+    await runUntil(clock, () => p.settled, 5000);
+    expect((await p.result).dataMatches).toBe(true);
+    expect((await p.result).rttMs).toBeGreaterThanOrEqual(150);
+    expect((await p.result).rttMs).toBeLessThan(200);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(150);
+    await engine.stop();
+  });
+
   it('IMPLEMENTATION 1.2: a duplicate address is marked and logged through the stack log callback', async () => {
     const clock = new VirtualClock();
     const log = collector();

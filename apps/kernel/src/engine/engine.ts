@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Ipv6Prefix } from '@kame/addr';
 import {
   Hub,
+  ImpairedEndpoint,
   VxlanTransport,
   formatRemote,
   openPcapngFileTap,
@@ -11,7 +12,7 @@ import {
 } from '@kame/link';
 import { IN6_IFF_TENTATIVE, KernelNode, RTF_STATIC, type Gateway } from '@kame/stack';
 import { attachNode, type AttachedInterface } from '@kame/testing';
-import { SeededRandom, type Clock } from '@kame/time';
+import { SeededRandom, type Clock, type Random } from '@kame/time';
 import type { InterfaceConfig, KernelConfig, NodeConfig, RouteConfig } from '../config/config';
 import { deriveMac } from '../config/derive-mac';
 import type { Logger } from './logger';
@@ -199,7 +200,7 @@ export class KernelEngine {
     );
     const endpoints: LinkEndpoint[] = [];
     for (const ifc of cfg.interfaces) {
-      const endpoint = this.endpointFor(cfg, ifc);
+      const endpoint = this.endpointFor(cfg, ifc, node.random);
       endpoints.push(endpoint);
       const mac = ifc.mac ?? deriveMac(cfg.name, ifc.name);
       const mtu = ifc.mtu ?? 1500;
@@ -228,15 +229,22 @@ export class KernelEngine {
     logger.log('notice', `${cfg.name}: started with ${cfg.interfaces.length} interface(s)`);
   }
 
-  private endpointFor(cfg: NodeConfig, ifc: InterfaceConfig): LinkEndpoint {
+  private endpointFor(cfg: NodeConfig, ifc: InterfaceConfig, random: Random): LinkEndpoint {
     const link = ifc.link;
-    if (link.kind === 'hub') return this.hubs.get(link.name)!.attach(`${cfg.name}:${ifc.name}`);
+    const egress = ifc.impair;
+    if (link.kind === 'hub') {
+      const port = this.hubs.get(link.name)!.attach(`${cfg.name}:${ifc.name}`);
+      if (egress) port.impair({ egress });
+      return port;
+    }
     const t = this.transports.get(formatRemote(link.bind))!;
+    let endpoint: LinkEndpoint;
     try {
-      return t.segment(link.vni, { remotes: link.remotes, name: `${cfg.name}:${ifc.name}` });
+      endpoint = t.segment(link.vni, { remotes: link.remotes, name: `${cfg.name}:${ifc.name}` });
     } catch (e) {
       throw new EngineError(`${cfg.name}: ${ifc.name}: vxlan ${link.vni}: ${msg(e)}`);
     }
+    return egress ? new ImpairedEndpoint(endpoint, this.scope, random, { egress }) : endpoint;
   }
 
   /** route add -inet6 (RTF_STATIC, owner "static"); a global gateway must be on-link already. */
@@ -274,8 +282,9 @@ export class KernelEngine {
 
 function describeLink(ifc: InterfaceConfig): string {
   const l = ifc.link;
-  if (l.kind === 'hub') return `on hub ${l.name}`;
-  return `on vxlan ${l.vni} bind ${formatRemote(l.bind)} remote ${l.remotes.map(formatRemote).join(' ')}`;
+  const impair = ifc.impair ? ` impaired ${JSON.stringify(ifc.impair)}` : '';
+  if (l.kind === 'hub') return `on hub ${l.name}${impair}`;
+  return `on vxlan ${l.vni} bind ${formatRemote(l.bind)} remote ${l.remotes.map(formatRemote).join(' ')}${impair}`;
 }
 
 function describeGateway(r: RouteConfig): string {

@@ -1,6 +1,6 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,6 +56,14 @@ interface Capture {
   decodeAs: string[];
 }
 
+/** A daemon started by LinuxHost.background(). */
+export interface BackgroundProcess {
+  readonly proc: ChildProcess;
+  readonly logFile: string;
+  /** Everything it wrote so far. */
+  output(): string;
+}
+
 export class LinuxHost {
   /** Per-run prefix of every namespace and root-ns link ("kj" + 4 hex digits). */
   readonly prefix = `kj${randomBytes(2).toString('hex')}`;
@@ -93,6 +101,27 @@ export class LinuxHost {
   /** `ip netns exec <ns> cmd args`, throwing on failure. */
   execMust(short: string, cmd: string, args: string[], timeoutMs?: number): Promise<string> {
     return this.must('ip', ['netns', 'exec', this.ns(short), cmd, ...args], timeoutMs);
+  }
+
+  /** Writes `content` to `name` in the work directory; returns the path. */
+  writeFile(name: string, content: string): string {
+    const file = join(this.workDir, name);
+    writeFileSync(file, content);
+    return file;
+  }
+
+  /**
+   * Starts a daemon in namespace `short` (`ip netns exec`), stdout and stderr
+   * into <workDir>/<name>.log. It dies with the namespace in cleanup() (every
+   * pid in the namespace is killed, forked children included).
+   */
+  background(short: string, name: string, cmd: string, args: string[]): BackgroundProcess {
+    const logFile = join(this.workDir, `${name}.log`);
+    const fd = openSync(logFile, 'a');
+    const proc = spawn('ip', ['netns', 'exec', this.ns(short), cmd, ...args], { stdio: ['ignore', fd, fd] });
+    closeSync(fd);
+    this.log.push(`$ [${short}] ${cmd} ${args.join(' ')} & (pid ${proc.pid ?? '?'})`);
+    return { proc, logFile, output: () => readText(logFile) };
   }
 
   /** `ip -n <ns> args`. */
