@@ -2,6 +2,7 @@ import { Ipv6Address, Ipv6Prefix, MacAddress, embedScope } from '@kame/addr';
 import { SeededRandom, VirtualClock } from '@kame/time';
 import type { NdOption } from '@kame/wire';
 import { IFF_RUNNING, IFF_UP } from './ifnet';
+import { IN6_IFF_DEPRECATED, IN6_IFF_TENTATIVE } from './in6-ifaddr';
 import { KernelError } from './kernel-error';
 import { KernelNode } from './kernel-node';
 import { icmp6Send } from './icmp6-output';
@@ -297,5 +298,24 @@ describe('interface arrival and departure (RTM_IFANNOUNCE, SIOCIFDESTROY)', () =
     expect(b.index).toBeGreaterThan(a.index);
     expect(() => n.destroyInterface('lo0')).toThrow(/not a cloned interface/);
     expect(() => n.destroyInterface('nope0')).toThrow();
+  });
+});
+
+describe('address flag changes are announced (RTM_NEWADDR, as FreeBSD after DAD)', () => {
+  it('tentative -> ready after DAD, then deprecated when the preferred lifetime ends', () => {
+    const clock = new VirtualClock();
+    const n = new KernelNode({ name: 'n', clock, random: new SeededRandom(5) });
+    n.attachEthernet('em0', MacAddress.parse('02:00:00:00:00:01'), { output: () => undefined });
+    n.ifUp('em0');
+    const seen: number[] = [];
+    const target = Ipv6Address.parse('2001:db8::1');
+    n.routes.bus.subscribe((m) => {
+      if (m.type === 'RTM_NEWADDR' && m.address.toString() === target.toString()) seen.push(m.flags);
+    });
+    n.addAddress('em0', target, 64, { preferredLifetime: 60, validLifetime: 120 });
+    clock.advance(5_000);
+    clock.advance(60_000);
+    // Added tentative, then ready (DAD done), then deprecated.
+    expect(seen).toEqual([IN6_IFF_TENTATIVE, 0, IN6_IFF_DEPRECATED]);
   });
 });

@@ -581,7 +581,7 @@ export class KernelNode {
     if (this.dadHandler) return this.dadHandler(ifp, target, kind, srcUnspecified, options);
     const ia = ifp.addresses.find((a) => a.address.equals(target));
     if (!ia) return;
-    ia.flags = (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED;
+    this.setAddressFlags(ifp, ia, (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED);
     this.log('err', `${ifp.name}: DAD detected duplicate IPv6 address ${target}`);
   }
 
@@ -771,6 +771,27 @@ export class KernelNode {
 
   private readonly lifetimeTimers = new Map<In6Ifaddr, Timer[]>();
 
+  /**
+   * Sets an address's IN6_IFF_* flags; a change is announced with RTM_NEWADDR
+   * (as FreeBSD does when DAD completes), so routing sockets and IPC mirrors
+   * see tentative -> ready, duplicated and deprecated without polling.
+   */
+  private setAddressFlags(ifp: Ifnet, ia: In6Ifaddr, flags: number): void {
+    if (ia.flags === flags) return;
+    ia.flags = flags;
+    if (!ifp.addresses.includes(ia)) return;
+    this.routes.bus.publish({
+      type: 'RTM_NEWADDR',
+      pid: 0,
+      owner: 'kernel',
+      ifindex: ifp.index,
+      address: this.routeKey(ia.address, ifp.index),
+      prefixLength: ia.prefixLength,
+      flags: ia.flags,
+      metric: 0,
+    });
+  }
+
   /** Address lifetimes count down on the clock: deprecated, then removed (RFC 4862 5.5.4). */
   private armLifetimes(ifp: Ifnet, ia: In6Ifaddr): void {
     const now = this.clock.now();
@@ -778,7 +799,7 @@ export class KernelNode {
     if (ia.preferredUntil !== undefined) {
       timers.push(
         this.clock.setTimer(Math.max(0, ia.preferredUntil - now), () => {
-          ia.flags |= IN6_IFF_DEPRECATED;
+          this.setAddressFlags(ifp, ia, ia.flags | IN6_IFF_DEPRECATED);
         }),
       );
     }
@@ -805,11 +826,11 @@ export class KernelNode {
           sendNeighborSolicitation(this, ifp, target, undefined, true, nonce),
         dadSucceeded: (address) => {
           const ia = ifp.addresses.find((a) => a.address.equals(address));
-          if (ia) ia.flags &= ~IN6_IFF_TENTATIVE;
+          if (ia) this.setAddressFlags(ifp, ia, ia.flags & ~IN6_IFF_TENTATIVE);
         },
         dadFailed: (address) => {
           const ia = ifp.addresses.find((a) => a.address.equals(address));
-          if (ia) ia.flags = (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED;
+          if (ia) this.setAddressFlags(ifp, ia, (ia.flags & ~IN6_IFF_TENTATIVE) | IN6_IFF_DUPLICATED);
         },
         log: (level, message) => this.log(level, message),
       },
@@ -895,8 +916,14 @@ export class KernelNode {
             : undefined;
         },
         setAddressFlags: (i, address, f) => {
-          const ia = this.mustIfnet(i).addresses.find((a) => a.address.equals(address));
-          if (ia) ia.flags = f.deprecated ? ia.flags | IN6_IFF_DEPRECATED : ia.flags & ~IN6_IFF_DEPRECATED;
+          const ifp = this.mustIfnet(i);
+          const ia = ifp.addresses.find((a) => a.address.equals(address));
+          if (ia)
+            this.setAddressFlags(
+              ifp,
+              ia,
+              f.deprecated ? ia.flags | IN6_IFF_DEPRECATED : ia.flags & ~IN6_IFF_DEPRECATED,
+            );
         },
         deleteAddress: (i, address) => {
           const ifp = this.mustIfnet(i);
