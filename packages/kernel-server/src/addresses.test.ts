@@ -1,5 +1,5 @@
 import { ND6_INFINITE_LIFETIME, v1 } from '@kame/kernel-api';
-import { IN6_IFF_ANYCAST } from '@kame/stack';
+import { IN6_IFF_ANYCAST, IN6_IFF_TENTATIVE } from '@kame/stack';
 import { a6, a6FromBytes, b6, connect, newNode, newServer, until } from '../test/harness';
 
 describe('address operations', () => {
@@ -69,5 +69,17 @@ describe('address operations', () => {
     node.deleteAddress('em0', a6('2001:db8::5'));
     await watcher.call('ifList', {});
     expect(watcher.events.length).toBe(n);
+  });
+  it('IFACE subscribers see DAD finish: the address comes tentative, then again without IN6_IFF_TENTATIVE', async () => {
+    const { node, clock } = newNode();
+    const server = newServer(node);
+    const watcher = await connect(server, { name: 'watcher' });
+    await watcher.call('subscribe', { topics: [v1.Topic.TOPIC_IFACE] });
+    node.addAddress('em0', a6('2001:db8::7'), 64);
+    await until(() => watcher.events.length > 0);
+    clock.advance(5000);
+    await until(() => watcher.events.length > 1);
+    const flags = watcher.events.map((e) => e.addr?.address?.flags ?? -1);
+    expect(flags).toEqual([IN6_IFF_TENTATIVE, 0]);
   });
 });
