@@ -1,1 +1,10 @@
-export {};
+export * from './error';
+export * from './logger';
+export * from './paths';
+export * from './kernel';
+export * from './icmp6-endpoint';
+export * from './pidfile';
+export * from './dump';
+export * from './signals';
+export * from './control';
+export * from './runtime';
