@@ -125,15 +125,20 @@ export function startRaSender(
   const untap = node.tapIcmp6((ctx, m) => {
     if (!stopped && m.kind === 'routerSolicit' && ctx.ifp === ifp) send();
   });
+  // Solicitations go to all-routers (RFC 4861 6.3.7): listen there, as rtadvd does.
+  const allRouters = Ipv6Address.parse('ff02::2');
+  node.joinGroup(ifp, allRouters);
   tick();
   return {
     get sent() {
       return sent;
     },
     stop() {
+      if (stopped) return;
       stopped = true;
       timer?.cancel();
       untap();
+      node.leaveGroup(ifp, allRouters);
     },
   };
 }
