@@ -75,7 +75,7 @@ describe('kame ndp', () => {
     const s = env.server(env.h);
     const r = await kame(s, ['ndp', '-i', 'em0']);
     expect(r.stdout).toMatch(
-      /^linkmtu=0, maxmtu=1500, curhlim=64, basereachable=30s0ms, reachable=\d+s, retrans=1s0ms\nFlags: nud\n$/,
+      /^linkmtu=0, maxmtu=1500, curhlim=64, basereachable=30s0ms, reachable=\d+s, retrans=1s0ms\nFlags: nud accept_rtadv\n$/,
     );
     expect(r.stdout).toMatchSnapshot();
     const set = await kame(s, ['ndp', '-i', 'em0', 'basereachable=20000', 'retrans=2500']);
@@ -127,12 +127,14 @@ describe('kame ndp', () => {
     expect(none).toEqual({ code: 0, stdout: 'fe80::99%em0 (fe80::99%em0) -- no entry\n', stderr: '' });
   });
 
-  it('ndp -R / -P: the kernel does not flush those lists: EOPNOTSUPP, exit 1', async () => {
-    for (const flag of ['-R', '-P']) {
-      const r = await kame(env.server(env.h), ['ndp', flag]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(/^kame: EOPNOTSUPP: /);
-    }
+  it('ndp -R / -P flush the default router and prefix lists (the SLAAC address goes with its prefix)', async () => {
+    const s = env.server(env.h);
+    expect((await kame(s, ['ndp', '-r'])).stdout).not.toBe('');
+    expect(await kame(s, ['ndp', '-R'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await kame(s, ['ndp', '-r'])).stdout).toBe('');
+    expect(await kame(s, ['ndp', '-P'])).toEqual({ code: 0, stdout: '', stderr: '' });
+    expect((await kame(s, ['--json', 'ndp', '-p'])).stdout).toBe('[]\n');
+    expect((await kame(s, ['ifconfig', 'em0'])).stdout).not.toMatch(/inet6 2001:db8:/);
   });
 
   it('ndp -s: the kernel API has no static-entry request: EOPNOTSUPP, exit 1', async () => {

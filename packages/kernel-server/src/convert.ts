@@ -17,6 +17,8 @@ const LINK_TYPES: Record<Ifnet['linkType'], v1.LinkType> = {
 
 /** ND6_IFF_PERFORMNUD: the interface resolves neighbors. */
 export const ND6_IFF_PERFORMNUD = 0x1;
+/** ND6_IFF_ACCEPT_RTADV: RAs are processed on the interface (here: the node-wide accept_rtadv, KAME's knob). */
+export const ND6_IFF_ACCEPT_RTADV = 0x2;
 
 function bytes(a: Ipv6Address | Ipv4Address | MacAddress): Uint8Array {
   return a.bytes.slice();
@@ -45,7 +47,9 @@ export function interfaceAddressToProto(ia: In6Ifaddr, now: number): v1.Interfac
   };
 }
 
-export function ndIfinfoToProto(ifp: Ifnet): v1.NdIfinfo.$Properties {
+export function ndIfinfoToProto(node: KernelNode, ifp: Ifnet): v1.NdIfinfo.$Properties {
+  const acceptRtadv =
+    ifp.neighbors !== undefined && node.sysctl.get('net.inet6.ip6.accept_rtadv') === 1 ? ND6_IFF_ACCEPT_RTADV : 0;
   return {
     ifindex: ifp.index,
     linkmtu: ifp.nd.linkmtu,
@@ -53,7 +57,7 @@ export function ndIfinfoToProto(ifp: Ifnet): v1.NdIfinfo.$Properties {
     reachableMs: ifp.neighbors?.reachableTime ?? ifp.nd.basereachable,
     retransMs: ifp.nd.retrans,
     chlim: ifp.nd.chlim,
-    flags: ifp.neighbors ? ND6_IFF_PERFORMNUD : 0,
+    flags: (ifp.neighbors ? ND6_IFF_PERFORMNUD : 0) | acceptRtadv,
   };
 }
 
@@ -82,7 +86,7 @@ export function interfaceToProto(
     linkState: ifp.running ? v1.LinkState.LINK_STATE_UP : v1.LinkState.LINK_STATE_DOWN,
     addresses: withAddresses ? ifp.addresses.map((a) => interfaceAddressToProto(a, now)) : [],
     counters: { ...ifp.counters },
-    nd: ndIfinfoToProto(ifp),
+    nd: ndIfinfoToProto(node, ifp),
     multicast,
   };
 }

@@ -101,15 +101,10 @@ export function ndSetDefaultIf(ctx: OpContext, args: v1.NdSetDefaultIf.$Properti
 
 /** ndp -c (neighbors). ndp -R / -P have no stack counterpart yet: EOPNOTSUPP. */
 export function ndFlush(ctx: OpContext, args: v1.NdFlush.$Properties): v1.CountReply.$Properties {
-  if (args.target !== v1.NdFlushTarget.ND_FLUSH_NEIGHBORS) {
-    if (
-      args.target === v1.NdFlushTarget.ND_FLUSH_ROUTERS ||
-      args.target === v1.NdFlushTarget.ND_FLUSH_PREFIXES
-    ) {
-      fail('EOPNOTSUPP', 'flushing the default router and prefix lists is not supported by this kernel');
-    }
-    fail('EINVAL', `flush target ${args.target ?? 0}`);
-  }
+  // ndp -R / ndp -P: the lists are node-wide, as in KAME.
+  if (args.target === v1.NdFlushTarget.ND_FLUSH_ROUTERS) return { count: ctx.node.nd6.flushRouters() };
+  if (args.target === v1.NdFlushTarget.ND_FLUSH_PREFIXES) return { count: ctx.node.nd6.flushPrefixes() };
+  if (args.target !== v1.NdFlushTarget.ND_FLUSH_NEIGHBORS) fail('EINVAL', `flush target ${args.target ?? 0}`);
   let count = 0;
   for (const ifp of selectIfnets(ctx.node, args.ifp)) {
     if (!ifp.neighbors) continue;
@@ -127,7 +122,7 @@ export function ndDeleteNeighbor(ctx: OpContext, args: v1.NdDeleteNeighbor.$Prop
 }
 
 export function ndGetIfinfo(ctx: OpContext, args: v1.NdGetIfinfo.$Properties): v1.NdIfinfo.$Properties {
-  return ndIfinfoToProto(resolveIfRef(ctx.node, args.ifp));
+  return ndIfinfoToProto(ctx.node, resolveIfRef(ctx.node, args.ifp));
 }
 
 function present(v: number | null | undefined): v is number {

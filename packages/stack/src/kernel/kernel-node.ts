@@ -949,17 +949,23 @@ export class KernelNode {
       sysctl: this.sysctl,
       udp6stat: this.udp6stat,
       port: {
-        output: (req) =>
-          ip6Output(this, {
-            src: req.src,
-            dst: req.dst,
-            ...(req.ifindex !== undefined ? { ifindex: req.ifindex } : {}),
-            ...(req.hopLimit !== undefined ? { hopLimit: req.hopLimit } : {}),
-            ...(req.multicastLoop !== undefined ? { multicastLoop: req.multicastLoop } : {}),
-            ...(req.trafficClass !== undefined ? { trafficClass: req.trafficClass } : {}),
-            nextHeader: req.nextHeader,
-            payload: req.payload,
-          }) ?? 'ok',
+        output: (req) => {
+          const r =
+            ip6Output(this, {
+              src: req.src,
+              dst: req.dst,
+              ...(req.ifindex !== undefined ? { ifindex: req.ifindex } : {}),
+              ...(req.hopLimit !== undefined ? { hopLimit: req.hopLimit } : {}),
+              ...(req.multicastLoop !== undefined ? { multicastLoop: req.multicastLoop } : {}),
+              ...(req.trafficClass !== undefined ? { trafficClass: req.trafficClass } : {}),
+              nextHeader: req.nextHeader,
+              payload: req.payload,
+            }) ?? 'ok';
+          // Raw ICMPv6 output counts in the icmp6 output histogram (KAME rip6_output).
+          if (r === 'ok' && req.nextHeader === IPPROTO_ICMPV6 && req.payload.length > 0)
+            this.icmp6stat.icp6s_outhist[req.payload[0]!]!++;
+          return r;
+        },
         selectSource: (dst, ifindex) =>
           this.selectSource(dst, ifindex ?? this.outgoingIfindex(dst)) ?? 'EADDRNOTAVAIL',
         isLocalAddress: (addr, ifindex) =>

@@ -150,6 +150,29 @@ describe('RFC 4861 6.3.4: Default Router List', () => {
   });
 });
 
+describe('ndp -R / ndp -P (SIOCSRTRFLUSH_IN6, SIOCSPFXFLUSH_IN6)', () => {
+  it('flushRouters empties the Default Router List and takes the default route away', () => {
+    const env = setup();
+    send(env, R1, { routerLifetime: 600 });
+    send(env, R2, { routerLifetime: 600 });
+    expect(env.eng.flushRouters()).toBe(2);
+    expect(env.eng.routers()).toEqual([]);
+    expect(env.defaultRoute()).toEqual([]);
+  });
+
+  it('flushPrefixes empties the Prefix List, with its on-link routes and autoconfigured addresses', () => {
+    const env = setup();
+    send(env, R1, { routerLifetime: 600 }, [pio()]);
+    expect(env.eng.prefixes()).toHaveLength(1);
+    expect(env.of('addAddress').map((c) => c[2])).toEqual([SLAAC1.toString()]);
+    expect(env.eng.flushPrefixes()).toBe(1);
+    expect(env.eng.prefixes()).toEqual([]);
+    expect(env.eng.autoconfAddresses()).toEqual([]);
+    expect(env.of('deleteAddress').map((c) => c[2])).toEqual([SLAAC1.toString()]);
+    expect(env.routes.filter((r) => r.prefix.length === 64)).toEqual([]);
+  });
+});
+
 describe('RFC 4861 6.3.6 / RFC 4191 2.2: default router selection', () => {
   it('RFC 4191 2.2: among reachable routers the highest preference wins', () => {
     const env = setup();

@@ -426,6 +426,30 @@ export class Nd6RtrEngine {
     return true;
   }
 
+  /** `ndp -R` (SIOCSRTRFLUSH_IN6): empties the Default Router List; returns how many went. */
+  flushRouters(): number {
+    const all = [...this.routerList];
+    for (const r of all) this.removeRouter(r);
+    return all.length;
+  }
+
+  /**
+   * `ndp -P` (SIOCSPFXFLUSH_IN6): empties the Prefix List. As in KAME, the
+   * addresses autoconfigured from a prefix are removed with it.
+   */
+  flushPrefixes(): number {
+    const all = [...this.prefixList.values()];
+    for (const p of all) {
+      for (const a of [...this.addrs.values()]) {
+        if (a.ifindex !== p.ifindex || !p.prefix.contains(a.address)) continue;
+        this.dropAddress(a);
+        this.port.deleteAddress(a.ifindex, a.address);
+      }
+      this.removePrefix(p);
+    }
+    return all.length;
+  }
+
   // ---- queries -------------------------------------------------------------
 
   /**

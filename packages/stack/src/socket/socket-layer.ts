@@ -491,8 +491,9 @@ export class SocketLayer {
       ...(tclass !== -1 ? { trafficClass: tclass } : {}),
     });
     if (r !== 'ok') throwSocketError(r, `output to ${dst.address.toString()}`);
+    // KAME rip6_output: ICMPv6 goes to the icmp6 output histogram (the kernel counts it), other raw to rip6.
     if (pcb.type === 'udp') this.udp6stat.udp6s_opackets++;
-    else this.rip6stat.rip6s_opackets++;
+    else if (nextHeader !== IPPROTO_ICMPV6) this.rip6stat.rip6s_opackets++;
     return data.length;
   }
 
