@@ -1,0 +1,5 @@
+export * from './constants';
+export * from './host';
+export * from './packet';
+export * from './dump';
+export * from './rtadvd-engine';
