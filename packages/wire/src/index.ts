@@ -11,3 +11,4 @@ export * from './icmpv6/index';
 export * from './icmpv4/index';
 export * from './pcap/index';
 export * from './dissect';
+export * from './ripng/index';

@@ -1,0 +1,4 @@
+export * from './host';
+export * from './options';
+export * from './engine';
+export * from './format';
