@@ -8,3 +8,4 @@ export * from './dump';
 export * from './signals';
 export * from './control';
 export * from './runtime';
+export * from './in-process';

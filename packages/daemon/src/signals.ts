@@ -1,4 +1,4 @@
-export type SignalName = 'SIGHUP' | 'SIGINT' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2';
+export type SignalName = 'SIGHUP' | 'SIGINT' | 'SIGQUIT' | 'SIGTERM' | 'SIGUSR1' | 'SIGUSR2';
 
 /** What signals come from: `process` live, an EventEmitter in tests. */
 export interface SignalSource {
