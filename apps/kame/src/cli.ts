@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { connectUnix, KernelClient, socketPath, type FrameChannel } from '@kame/kernel-api';
 import { ifconfig } from './commands/ifconfig';
+import { labCommand } from './commands/lab';
 import { ifmcstatCommand } from './commands/ifmcstat';
 import { ndpCommand } from './commands/ndp';
 import { netstatCommand } from './commands/netstat';
@@ -16,6 +17,7 @@ import {
 } from './commands/route';
 import { sysctl } from './commands/sysctl';
 import { traceroute6 } from './commands/traceroute6';
+import { rtadvctl } from '@kame/rtadvd';
 import { errorText, intArg, parseScoped, UsageError, type CliClock, type Output } from './format';
 import { onSigint, realClientClock, realCliClock } from './real-clock';
 
@@ -45,6 +47,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   const env = io.env ?? process.env;
   const clock = io.clock ?? realCliClock;
   let action: Action | undefined;
+  /** A command that needs no kernel connection of kame's own (lab, rtadvctl). */
+  let standalone: ((json: boolean) => Promise<number>) | undefined;
   const program = new Command('kame')
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -195,6 +199,33 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   );
   raw('netstat', 'netstat -rn [-f inet6] | -s [-p ip6|icmp6|udp6|rip6] | -i', (args) => netstatCommand(args));
   raw('ifmcstat', 'joined multicast groups: ifmcstat [-i interface]', (args) => ifmcstatCommand(args));
+  program
+    .command('rtadvctl')
+    .description(
+      "rtadvd's control: reload | shutdown | enable IF | disable IF | show [IF ...] (FreeBSD rtadvctl)",
+    )
+    .helpOption(false)
+    .argument('[args...]')
+    .allowUnknownOption()
+    .action((args: string[]) => {
+      standalone = (json) => {
+        const node = program.opts<{ node: string }>().node;
+        return rtadvctl(['--node', node, ...(json ? ['--json'] : []), ...args], {
+          stdout: io.stdout,
+          stderr: io.stderr,
+          env,
+        });
+      };
+    });
+  program
+    .command('lab')
+    .description('labs of kame and Linux nodes: up | status | exec | down | capture | graph')
+    .helpOption(false)
+    .argument('[args...]')
+    .allowUnknownOption()
+    .action((args: string[]) => {
+      standalone = (json) => labCommand(args, io, json);
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -206,6 +237,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     }
     throw e;
   }
+  if (standalone) return standalone(program.opts<{ json?: boolean }>().json ?? false);
   if (!action) {
     io.stderr(program.helpInformation());
     return 2;
