@@ -51,6 +51,20 @@ describe('kame', () => {
     expect(parsed.find((i) => i.name === 'em0')).toMatchObject({ mtu: 1500, ether: '02:00:00:00:00:0a' });
   });
 
+  it('ifconfig gif0 create / destroy (cloned interfaces); em0 cannot be destroyed', async () => {
+    const { server } = setup();
+    expect((await kame(server, 'ifconfig', 'gif0', 'create')).code).toBe(0);
+    expect((await kame(server, 'ifconfig', '-a')).stdout).toMatch(
+      /^gif0: flags=[0-9a-f]+<[A-Z,]*POINTOPOINT[A-Z,]*> mtu 1280$/m,
+    );
+    expect((await kame(server, 'ifconfig', 'gif0', 'destroy')).code).toBe(0);
+    expect((await kame(server, 'ifconfig', '-a')).stdout).not.toContain('gif0');
+    const bad = await kame(server, 'ifconfig', 'em0', 'destroy');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/EINVAL/);
+    expect((await kame(server, 'ifconfig', 'em9', 'create')).code).toBe(2);
+  });
+
   it('adds and deletes an inet6 address, sets mtu and down', async () => {
     const { server } = setup();
     expect((await kame(server, 'ifconfig', 'em0', 'inet6', '2001:db8::1', 'prefixlen', '64')).code).toBe(0);

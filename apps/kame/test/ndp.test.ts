@@ -137,10 +137,22 @@ describe('kame ndp', () => {
     expect((await kame(s, ['ifconfig', 'em0'])).stdout).not.toMatch(/inet6 2001:db8:/);
   });
 
-  it('ndp -s: the kernel API has no static-entry request: EOPNOTSUPP, exit 1', async () => {
-    const r = await kame(env.server(env.h), ['ndp', '-s', 'fe80::9%em0', '02:00:00:00:00:09']);
-    expect(r.code).toBe(1);
-    expect(r.stderr).toBe('kame: EOPNOTSUPP: ndp -s: the kernel API cannot add static neighbor entries\n');
+  it('ndp -s: a permanent entry (link-local by zone, global by route); temp/proxy are refused', async () => {
+    const s = env.server(env.h);
+    expect(await kame(s, ['ndp', '-s', 'fe80::9%em0', '02:00:00:00:00:09'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    const one = await kame(s, ['ndp', '-n', 'fe80::9%em0']);
+    expect(one.stdout.split('\n')[1]).toMatch(/^fe80::9%em0 +02:00:00:00:00:09 +em0 +permanent /);
+    expect((await kame(s, ['ndp', '-s', '2001:db8:1::77', '02:00:00:00:00:77'])).code).toBe(0);
+    expect((await kame(s, ['ndp', '-n', '2001:db8:1::77'])).stdout).toMatch(
+      /02:00:00:00:00:77 +em0 +permanent/,
+    );
+    const t = await kame(s, ['ndp', '-s', 'fe80::8%em0', '02:00:00:00:00:08', 'temp']);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toBe('kame: EOPNOTSUPP: ndp -s: temp entries are not supported\n');
   });
 
   it('usage errors exit 2 with a message', async () => {

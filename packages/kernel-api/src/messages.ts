@@ -56,6 +56,7 @@ export const RESULT_OF = {
   ndSetDefaultIf: 'ok',
   ndFlush: 'ndFlush',
   ndDeleteNeighbor: 'ok',
+  ndSetNeighbor: 'ok',
   ndGetIfinfo: 'ndGetIfinfo',
   ndSetIfinfo: 'ok',
   sysctlGet: 'sysctlGet',

@@ -49,7 +49,9 @@ export function interfaceAddressToProto(ia: In6Ifaddr, now: number): v1.Interfac
 
 export function ndIfinfoToProto(node: KernelNode, ifp: Ifnet): v1.NdIfinfo.$Properties {
   const acceptRtadv =
-    ifp.neighbors !== undefined && node.sysctl.get('net.inet6.ip6.accept_rtadv') === 1 ? ND6_IFF_ACCEPT_RTADV : 0;
+    ifp.neighbors !== undefined && node.sysctl.get('net.inet6.ip6.accept_rtadv') === 1
+      ? ND6_IFF_ACCEPT_RTADV
+      : 0;
   return {
     ifindex: ifp.index,
     linkmtu: ifp.nd.linkmtu,

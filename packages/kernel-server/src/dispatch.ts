@@ -5,6 +5,7 @@ import { interfaceToProto } from './convert';
 import { ifCreate, ifDestroy, ifGet, ifList, ifSetFlags, ifSetLladdr, ifSetMtu } from './interfaces';
 import {
   ndDeleteNeighbor,
+  ndSetNeighbor,
   ndFlush,
   ndGetDefaultIf,
   ndGetIfinfo,
@@ -96,6 +97,7 @@ const HANDLERS: HandlerTable = {
   ndSetDefaultIf,
   ndFlush,
   ndDeleteNeighbor,
+  ndSetNeighbor,
   ndGetIfinfo,
   ndSetIfinfo,
   sysctlGet,

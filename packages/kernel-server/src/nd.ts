@@ -1,4 +1,4 @@
-import { ipv6FromBytes, v1 } from '@kame/kernel-api';
+import { ipv6FromBytes, macFromBytes, v1 } from '@kame/kernel-api';
 import type { DefaultRouterPreference, NeighborState } from '@kame/stack';
 import type { OpContext } from './context';
 import { msLeft, ndIfinfoToProto, secondsLeft } from './convert';
@@ -38,6 +38,7 @@ export function ndNeighbors(
         isRouter: e.isRouter,
         probes: e.probes,
         queued: e.queued,
+        permanent: e.permanent,
       });
     }
   }
@@ -112,6 +113,18 @@ export function ndFlush(ctx: OpContext, args: v1.NdFlush.$Properties): v1.CountR
     ifp.neighbors.flush();
   }
   return { count };
+}
+
+/** ndp -s: a permanent entry on an interface that resolves neighbors. */
+export function ndSetNeighbor(ctx: OpContext, args: v1.NdSetNeighbor.$Properties): void {
+  const address = ipv6FromBytes(args.address, 'address');
+  const ifp = resolveIfRef(ctx.node, { ifindex: args.ifindex ?? 0 });
+  if (!ifp.neighbors) fail('EOPNOTSUPP', `${ifp.name} has no neighbor cache`);
+  if (address.isMulticast() || address.isUnspecified())
+    fail('EINVAL', `${address.toString()} cannot be a neighbor`);
+  const mac = macFromBytes(args.lladdr, 'lladdr');
+  if (!mac) fail('EINVAL', 'lladdr: a link-layer address is required');
+  ifp.neighbors.setPermanent(address, mac, args.router ?? false);
 }
 
 /** ndp -d. */

@@ -22,6 +22,7 @@ export const PRIVILEGED_OPS: ReadonlySet<RequestOp> = new Set<RequestOp>([
   'ndSetDefaultIf',
   'ndFlush',
   'ndDeleteNeighbor',
+  'ndSetNeighbor',
   'ndSetIfinfo',
   'sysctlSet',
 ]);

@@ -1,5 +1,5 @@
 import { v1 } from '@kame/kernel-api';
-import { connect, newNode, newServer, until } from '../test/harness';
+import { a6, b6, connect, newNode, newServer, until } from '../test/harness';
 
 describe('sysctl operations', () => {
   it('gets, sets (number and text), lists; SYSCTL subscribers see the change', async () => {
@@ -67,5 +67,28 @@ describe('statistics and ND', () => {
     expect(await c.errno('ndDeleteNeighbor', { address: new Uint8Array(16).fill(0x20), ifindex: 2 })).toBe(
       'ESRCH',
     );
+  });
+});
+
+describe('ndp -s (NdSetNeighbor)', () => {
+  it('adds a permanent entry that ndp -a lists; refuses a bad lladdr, a multicast target and read-only clients', async () => {
+    const { node } = newNode();
+    const server = newServer(node);
+    const c = await connect(server);
+    const address = b6('fe80::99');
+    await c.call('ndSetNeighbor', { address, ifindex: 2, lladdr: Uint8Array.of(2, 0, 0, 0, 0, 0x99) });
+    const n = (await c.call('ndNeighbors', {})).neighbors?.find((e) => e.permanent);
+    expect(n).toMatchObject({ ifindex: 2, permanent: true, state: v1.NeighborState.ND_REACHABLE });
+    expect(node.ifnet('em0')?.neighbors?.lookup(a6('fe80::99'))?.lladdr?.toString()).toBe(
+      '02:00:00:00:00:99',
+    );
+    expect(await c.errno('ndSetNeighbor', { address, ifindex: 2, lladdr: Uint8Array.of(1, 2) })).toBe(
+      'EINVAL',
+    );
+    expect(
+      await c.errno('ndSetNeighbor', { address: b6('ff02::1'), ifindex: 2, lladdr: new Uint8Array(6) }),
+    ).toBe('EINVAL');
+    const ro = await connect(newServer(node, { privileged: false }));
+    expect(await ro.errno('ndSetNeighbor', { address, ifindex: 2, lladdr: new Uint8Array(6) })).toBe('EPERM');
   });
 });

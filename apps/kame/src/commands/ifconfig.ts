@@ -1,5 +1,5 @@
 import { Ipv6Address, MacAddress } from '@kame/addr';
-import type { KernelClient, v1 } from '@kame/kernel-api';
+import { v1, type KernelClient } from '@kame/kernel-api';
 import {
   addrText,
   bits,
@@ -74,7 +74,7 @@ function parsePrefixLen(s: string | undefined): number {
   return n;
 }
 
-/** ifconfig [-a] [IF] and ifconfig IF inet6 ADDR [prefixlen N] [-alias] | up | down | mtu N. */
+/** ifconfig [-a] [IF] and ifconfig IF inet6 ADDR [prefixlen N] [-alias] | up | down | mtu N | create | destroy. */
 export async function ifconfig(client: KernelClient, args: readonly string[], all = false): Promise<Output> {
   if (args.length <= 1) {
     const ifs = args.length === 1 ? [await client.ifGet(args[0]!)] : await client.ifList();
@@ -88,6 +88,22 @@ export async function ifconfig(client: KernelClient, args: readonly string[], al
     if (rest.length !== 1) throw new UsageError(`ifconfig: unexpected ${rest[1]!}`);
     if (verb === 'up') await client.ifSetFlags(ifname, IFF_UP);
     else await client.ifSetFlags(ifname, 0, IFF_UP);
+    return { text: '', json: { ok: true } };
+  }
+  if (verb === 'create' || verb === 'destroy') {
+    // Cloned interfaces (SIOCIFCREATE / SIOCIFDESTROY): gifN and faithN.
+    if (rest.length !== 1) throw new UsageError(`ifconfig: unexpected ${rest[1]!}`);
+    if (verb === 'destroy') {
+      await client.request('ifDestroy', { ifp: { ifname } });
+      return { text: '', json: { ok: true } };
+    }
+    const type = /^gif\d+$/.test(ifname)
+      ? v1.LinkType.LINK_GIF
+      : /^faith\d+$/.test(ifname)
+        ? v1.LinkType.LINK_FAITH
+        : undefined;
+    if (type === undefined) throw new UsageError(`ifconfig: ${ifname}: only gifN and faithN can be created`);
+    await client.request('ifCreate', { name: ifname, type });
     return { text: '', json: { ok: true } };
   }
   if (verb === 'mtu') {

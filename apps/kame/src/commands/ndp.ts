@@ -326,11 +326,19 @@ export function ndpCommand(argv: readonly string[]): Run {
       }
       for (const w of rest.slice(2))
         if (w !== 'temp' && w !== 'proxy') throw new UsageError(`ndp -s: unexpected ${w}`);
-      // The kernel API (proto/kame_kernel.proto, Neighbor Discovery) has no request that adds an entry.
-      return () =>
-        Promise.reject(
-          new KernelApiError('EOPNOTSUPP', 'ndp -s: the kernel API cannot add static neighbor entries'),
-        );
+      const target = parseScoped(rest[0]!, 'ndp -s:');
+      const mac = MacAddress.parse(rest[1]!);
+      const extra = rest.slice(2);
+      return async (c) => {
+        // KAME: temp = an entry that ages like a learned one; proxy = answer NS for it. Only permanent here.
+        if (extra.length)
+          throw new KernelApiError('EOPNOTSUPP', `ndp -s: ${extra.join(' ')} entries are not supported`);
+        // A link-local target names its interface; another one goes where the route to it goes.
+        const ifp =
+          target.zone !== undefined ? target.zone : ((await c.routeGet(target.address, {})).ifindex ?? 0);
+        await c.setNeighbor(ifp, target.address, mac.bytes.slice());
+        return { text: '', json: { ok: true } };
+      };
     }
     default: {
       if (op !== undefined && !op.startsWith('-')) {

@@ -379,6 +379,13 @@ export class KernelClient extends TypedEmitter<KernelClientEvents> {
     );
   }
 
+  /** ndp -s: a permanent neighbor entry. */
+  async setNeighbor(iface: IfArg, address: Ipv6Address, lladdr: Uint8Array, router = false): Promise<void> {
+    const ifindex = this.interface(iface)?.index ?? (typeof iface === 'number' ? iface : 0);
+    if (ifindex === 0) throw new KernelApiError('ENXIO', `no interface ${String(iface)}`);
+    await this.request('ndSetNeighbor', { address: address.bytes.slice(), ifindex, lladdr, router });
+  }
+
   /** ndp -r */
   async routers(): Promise<v1.NdRouter.$Properties[]> {
     return (await this.request('ndRouters', {})).routers ?? [];

@@ -382,7 +382,16 @@ describe('bounds, counters, ndp', () => {
     cache.onSolicitationOrRouterMessage(A, MAC_A, { kind: 'RA' });
     clock.advance(1000);
     expect(cache.entries()).toEqual([
-      { address: A, lladdr: MAC_A, state: 'STALE', expire: undefined, isRouter: true, probes: 0, queued: 0 },
+      {
+        address: A,
+        lladdr: MAC_A,
+        state: 'STALE',
+        expire: undefined,
+        isRouter: true,
+        probes: 0,
+        queued: 0,
+        permanent: false,
+      },
       {
         address: B,
         lladdr: undefined,
@@ -391,6 +400,7 @@ describe('bounds, counters, ndp', () => {
         isRouter: false,
         probes: 2,
         queued: 1,
+        permanent: false,
       },
     ]);
     expect(cache.delete(B)).toBe(true);
@@ -426,5 +436,31 @@ describe('RFC 4861 6.3.2 / 6.3.4: ReachableTime randomization', () => {
     cache.resolve(A, 'p');
     clock.advance(750);
     expect(ns.map((s) => s.at)).toEqual([0, 250, 500]);
+  });
+});
+
+describe('ndp -s: static (permanent) entries', () => {
+  it('sends at once, never probes or expires, ignores NAs, flushes the queue of an INCOMPLETE entry', () => {
+    const { clock, cache, ns, transmitted } = setup();
+    cache.resolve(A, 'queued-1');
+    expect(ns).toHaveLength(1);
+    cache.setPermanent(A, MAC_A);
+    expect(transmitted).toEqual([{ packet: 'queued-1', lladdr: MAC_A.toString() }]);
+    expect(cache.resolve(A, 'p2')).toEqual({ status: 'send', lladdr: MAC_A });
+    clock.advance(3_600_000);
+    cache.onNeighborAdvertisement(solicitedNa(A, MAC_A2));
+    expect(cache.lookup(A)).toMatchObject({ lladdr: MAC_A, permanent: true, expire: undefined });
+    expect(ns).toHaveLength(1);
+    expect(clock.nextDeadline()).toBeUndefined();
+  });
+
+  it('is never evicted for room; ndp -d removes it', () => {
+    const { cache } = setup({ maxEntries: 2 });
+    cache.setPermanent(A, MAC_A);
+    cache.resolve(B, 'b');
+    cache.resolve(C, 'c');
+    expect(cache.lookup(A)?.permanent).toBe(true);
+    expect(cache.delete(A)).toBe(true);
+    expect(cache.lookup(A)).toBeUndefined();
   });
 });

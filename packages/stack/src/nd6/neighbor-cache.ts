@@ -76,6 +76,8 @@ export interface NeighborEntryInfo {
   /** Solicitations sent in the current INCOMPLETE or PROBE episode. */
   readonly probes: number;
   readonly queued: number;
+  /** A static entry (`ndp -s`): never expires, never changed by ND messages. */
+  readonly permanent: boolean;
 }
 
 export interface NeighborCacheStats {
@@ -106,6 +108,8 @@ interface Entry<P> {
   reachableUntil: number;
   /** Monotonic use stamp for LRU eviction. */
   lastUsed: number;
+  /** `ndp -s` entry: exempt from NUD, ND updates and eviction. */
+  permanent: boolean;
 }
 
 /**
@@ -184,6 +188,7 @@ export class NeighborCache<P = Uint8Array> {
     const key = target.key();
     const before = this.table.get(key);
     if (before !== undefined) before.lastUsed = ++this.useSeq;
+    if (before?.permanent) return { status: 'send', lladdr: before.lladdr };
     const t = this.step(target, { type: 'PACKET_TO_SEND' }, packet);
     const entry = this.table.get(key);
     if (t.actions.some((a) => a.type === 'SEND_PACKET')) {
@@ -232,6 +237,28 @@ export class NeighborCache<P = Uint8Array> {
     return [...this.table.values()].sort((a, b) => a.address.compare(b.address)).map((e) => this.info(e));
   }
 
+  /**
+   * `ndp -s ADDR LLADDR`: a static entry, always usable, never probed,
+   * never overridden by Neighbor Advertisements (KAME's RTF_STATIC llinfo).
+   * Packets queued on a previous INCOMPLETE entry go out now.
+   */
+  setPermanent(target: Ipv6Address, lladdr: MacAddress, isRouter = false): void {
+    if (target.isMulticast() || target.isUnspecified())
+      throw new RangeError(`nd6: ${target.toString()} cannot have a neighbor entry`);
+    const effects: Array<() => void> = [];
+    const e = this.table.get(target.key()) ?? this.create(target, effects);
+    this.cancelTimer(e);
+    e.state = 'REACHABLE';
+    e.lladdr = lladdr;
+    e.isRouter = isRouter;
+    e.probes = 0;
+    e.permanent = true;
+    const queued = e.queue;
+    e.queue = [];
+    for (const p of queued) this.output.transmit(p, lladdr);
+    for (const f of effects) f();
+  }
+
   /** `ndp -d`: removes one entry; queued packets are dropped and counted. */
   delete(target: Ipv6Address): boolean {
     const e = this.table.get(target.key());
@@ -257,7 +284,8 @@ export class NeighborCache<P = Uint8Array> {
 
   private info(e: Entry<P>): NeighborEntryInfo {
     let expire: number | undefined;
-    if (e.state === 'REACHABLE') expire = e.reachableUntil;
+    if (e.permanent) expire = undefined;
+    else if (e.state === 'REACHABLE') expire = e.reachableUntil;
     else if (e.timer?.pending === true) expire = e.timer.deadline;
     return {
       address: e.address,
@@ -267,6 +295,7 @@ export class NeighborCache<P = Uint8Array> {
       isRouter: e.isRouter,
       probes: e.probes,
       queued: e.queue.length,
+      permanent: e.permanent,
     };
   }
 
@@ -287,6 +316,8 @@ export class NeighborCache<P = Uint8Array> {
             probes: entry.probes,
             queued: entry.queue.length,
           };
+    // Static entries ignore ND (RFC 4861 leaves them to the administrator).
+    if (entry?.permanent) return { next: snap, actions: [{ type: 'IGNORE' }] };
     const t = neighborTransition(snap, event, this.limits);
     if (isIgnore(t)) return t;
 
@@ -385,6 +416,7 @@ export class NeighborCache<P = Uint8Array> {
       timerKind: undefined,
       reachableUntil: 0,
       lastUsed: ++this.useSeq,
+      permanent: false,
     };
     this.table.set(address.key(), e);
     return e;
@@ -403,6 +435,7 @@ export class NeighborCache<P = Uint8Array> {
     };
     let best: Entry<P> | undefined;
     for (const e of this.table.values()) {
+      if (e.permanent) continue;
       if (
         best === undefined ||
         rank(e) < rank(best) ||
