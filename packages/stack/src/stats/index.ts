@@ -6,3 +6,4 @@ export * from './icmp6stat';
 export * from './udp6stat';
 export * from './nd6stat';
 export * from './json';
+export * from './render-json';
