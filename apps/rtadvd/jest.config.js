@@ -1,1 +1,7 @@
-module.exports = { ...require('../../jest.preset.js'), displayName: require('./package.json').name };
+// Unit tests only; the Linux interop suite (test/interop, root + ip netns) runs with
+// `npm run test:interop` (jest.interop.config.js).
+module.exports = {
+  ...require('../../jest.preset.js'),
+  displayName: require('./package.json').name,
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/interop/'],
+};
