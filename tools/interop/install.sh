@@ -4,7 +4,7 @@
 # Needs root (apt-get). Never starts daemons: a policy-rc.d refusing service starts is put in
 # place first (radvd, bird2 and frr ship init scripts), and FRR's vty group gets root.
 #
-#   tools/interop/install.sh            # iputils-ping tcpdump tshark ndisc6 radvd bird2 frr (+ iproute2)
+#   tools/interop/install.sh            # iputils-ping tcpdump tshark ndisc6 ethtool radvd bird2 frr (+ iproute2)
 #   EXTRA_PKGS="radvd" tools/interop/install.sh
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
@@ -17,6 +17,7 @@ declare -A WANT=(
   [tcpdump]=tcpdump
   [tshark]=tshark
   [ndisc6]=ndisc6
+  [ethtool]=ethtool
   [radvd]=radvd
   [bird]=bird2
   [/usr/lib/frr/ripngd]=frr

@@ -36,7 +36,7 @@ export function run(cmd: string, args: string[], timeoutMs = 10_000): Promise<Ru
 /** Why the interop tests cannot run here, or undefined when they can. */
 export function interopSkipReason(): string | undefined {
   if (process.platform !== 'linux' || process.getuid?.() !== 0) return 'needs root (ip netns)';
-  const missing = ['ip', 'bridge', 'ping', 'tcpdump', 'tshark'].filter((c) => !onPath(c));
+  const missing = ['ip', 'bridge', 'ping', 'tcpdump', 'tshark', 'ethtool'].filter((c) => !onPath(c));
   if (missing.length) return `needs ${missing.join(', ')} (run tools/interop/install.sh)`;
   return undefined;
 }
@@ -233,6 +233,10 @@ export class LinuxHost {
     await this.ip('U', 'link', 'set', 'dev', tmp, 'netns', this.ns(into));
     await this.ip(into, 'link', 'set', 'dev', tmp, 'name', ifname);
     await this.ip(into, 'link', 'set', 'dev', ifname, 'address', o.mac, 'mtu', String(o.mtu ?? 1500));
+    // With TX checksum offload a vxlan device hands inner UDP/TCP to the underlay with the
+    // checksum still partial (never completed over veth): the userland end would see bad
+    // checksums on everything Linux sends. Off, the kernel computes them in software.
+    await this.execMust(into, 'ethtool', ['-K', ifname, 'tx', 'off']);
   }
 
   async linkUp(short: string, ifname: string): Promise<void> {
