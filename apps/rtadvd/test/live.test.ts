@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ipv6Address, Ipv6Prefix } from '@kame/addr';
 import { connectUnix, KernelClient, socketPath } from '@kame/kernel-api';
-import { runUntil } from '@kame/testing';
+import { processAlive, runUntil } from '@kame/testing';
 import { RealClock } from '@kame/time';
 import { rtadvctl } from '../src/rtadvctl';
 
@@ -52,12 +52,7 @@ async function waitFor(
 }
 
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return processAlive(pid);
 }
 
 beforeAll(() => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Ipv6Address, Ipv6Prefix } from '@kame/addr';
 import { Icmp6Endpoint } from '@kame/daemon';
 import { connectUnix, KernelClient } from '@kame/kernel-api';
-import { runUntil } from '@kame/testing';
+import { processAlive, runUntil } from '@kame/testing';
 import { RealClock } from '@kame/time';
 import { emitNdMessage, ndMessageLen, ND_ROUTER_SOLICIT, type RouterAdvertRepr } from '@kame/wire';
 
@@ -201,14 +201,7 @@ describe('rtsol against a live kame-kernel over its Unix socket', () => {
     const pid = Number(readFileSync(pidFile, 'utf8').trim());
     expect(pid).toBeGreaterThan(0);
     expect(pid).not.toBe(parent.child.pid);
-    const alive = (): boolean => {
-      try {
-        process.kill(pid, 0);
-        return true;
-      } catch {
-        return false;
-      }
-    };
+    const alive = (): boolean => processAlive(pid);
     try {
       expect(alive()).toBe(true);
       process.kill(pid, 'SIGTERM');

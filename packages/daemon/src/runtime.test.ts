@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { EventEmitter } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { processAlive } from '@kame/testing';
 import { SeededRandom, VirtualClock } from '@kame/time';
 import { readPidFile } from './pidfile';
 import { DaemonError, daemonize, EpochClock, processIo, type DaemonIo } from './runtime';
@@ -24,12 +25,7 @@ function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
 }
 
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  return processAlive(pid);
 }
 
 async function poll(pred: () => boolean, what: string, ms = 10_000): Promise<void> {

@@ -119,6 +119,7 @@ const OPS: { [K in RequestOp]: OpArgs<K> } = {
   ndSetDefaultIf: { ifindex: 1 },
   ndFlush: { target: v1.NdFlushTarget.ND_FLUSH_NEIGHBORS },
   ndDeleteNeighbor: { address: a6('fe80::1'), ifindex: 1 },
+  ndSetNeighbor: { address: a6('fe80::1'), ifindex: 1, lladdr: mac, router: true },
   ndGetIfinfo: { ifp },
   ndSetIfinfo: { ifp, chlim: 0, basereachableMs: 30000 },
   sysctlGet: { name: 'net.inet6.ip6.forwarding' },

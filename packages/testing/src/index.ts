@@ -4,3 +4,4 @@ export * from './ping';
 export * from './ra';
 export * from './lab';
 export * from './runner';
+export * from './process';
