@@ -1,6 +1,6 @@
 import type { KernelClient } from '@kame/kernel-api';
 import type { Clock, Random } from '@kame/time';
-import type { LogRecord } from './logger';
+import { createLogger, type Logger, type LogRecord, type Severity } from './logger';
 import type { SignalName } from './signals';
 
 /**
@@ -43,3 +43,34 @@ export interface InProcessDaemon {
 
 /** What each daemon app exports as `inProcessMain`. */
 export type InProcessMain = (argv: readonly string[], ctx: InProcessContext) => Promise<InProcessDaemon>;
+
+/** FreeBSD signal numbers: a signal a daemon does not handle ends it with status 128 + this. */
+export const SIGNAL_NUMBER: Readonly<Record<SignalName, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGTERM: 15,
+  SIGUSR1: 30,
+  SIGUSR2: 31,
+};
+
+/** The exit status of a process killed by `sig` (128 + its FreeBSD number). */
+export function signalExitStatus(sig: SignalName): number {
+  return 128 + SIGNAL_NUMBER[sig];
+}
+
+/** A daemon that already ended (e.g. `--help`): nothing to signal, `exited` resolved. */
+export function exitedDaemon(code: number, detail = 'exited'): InProcessDaemon {
+  const exited = Promise.resolve(code);
+  return { signal: () => undefined, stop: () => exited, exited, status: () => detail };
+}
+
+/** The daemon's logger in-process: records go to ctx.log, stamped with the lab's wall time. */
+export function inProcessLogger(ctx: InProcessContext, ident: string, upto: Severity): Logger {
+  return createLogger({
+    ident,
+    upto,
+    clock: { now: ctx.wallTime ?? (() => ctx.clock.now()) },
+    sink: ctx.log,
+  });
+}
