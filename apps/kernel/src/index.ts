@@ -7,6 +7,5 @@ export * from './config/node-file';
 export * from './engine/engine';
 export * from './engine/logger';
 export * from './engine/ping6';
-export * from './engine/timer-scope';
 export * from './ipc/serve-ipc';
 export * from './cli/flags';

@@ -1,24 +1,17 @@
 import {
-  createLogger,
+  exitedDaemon,
+  inProcessLogger,
+  signalExitStatus,
   DaemonError,
-  type InProcessDaemon,
   type InProcessMain,
   type SignalName,
 } from '@kame/daemon';
 import { parseArgs } from './cli';
 import { startRoute6d, type Route6dHandle } from './run';
 
-/** 128 + FreeBSD signal number for signals route6d installs no handler for. */
-const FATAL_SIGNALS: Partial<Record<SignalName, number>> = { SIGQUIT: 128 + 3, SIGUSR2: 128 + 31 };
-
 /** The dump file name handed to ctx.writeFile (append) on SIGUSR1/SIGHUP/SIGINT: <node>.route6d.dump. */
 export function route6dDumpName(node: string): string {
   return `${node}.route6d.dump`;
-}
-
-function exitedDaemon(code: number): InProcessDaemon {
-  const exited = Promise.resolve(code);
-  return { signal: () => undefined, stop: () => exited, exited, status: () => 'exited' };
 }
 
 /**
@@ -32,12 +25,11 @@ function exitedDaemon(code: number): InProcessDaemon {
 export const inProcessMain: InProcessMain = async (argv, ctx) => {
   const args = parseArgs(argv);
   if (args.help) return exitedDaemon(0);
-  const logger = createLogger({
-    ident: 'route6d',
-    upto: args.debug >= 2 ? 'debug' : args.debug === 1 ? 'info' : 'notice',
-    clock: { now: ctx.wallTime ?? (() => ctx.clock.now()) },
-    sink: ctx.log,
-  });
+  const logger = inProcessLogger(
+    ctx,
+    'route6d',
+    args.debug >= 2 ? 'debug' : args.debug === 1 ? 'info' : 'notice',
+  );
   let routeLog: ((line: string) => void) | undefined;
   if (args.routeLog !== undefined) {
     const file = args.routeLog;
@@ -113,7 +105,7 @@ export const inProcessMain: InProcessMain = async (argv, ctx) => {
         // shutdown() only stops the timers then.
         h.host.close();
         state = 'stopping';
-        void h.engine.shutdown().finally(() => finish(FATAL_SIGNALS[sig] ?? 1));
+        void h.engine.shutdown().finally(() => finish(signalExitStatus(sig)));
     }
   };
   return {

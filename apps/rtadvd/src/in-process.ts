@@ -1,8 +1,9 @@
 import {
-  createLogger,
+  exitedDaemon,
+  inProcessLogger,
+  signalExitStatus,
   DaemonError,
   type InProcessContext,
-  type InProcessDaemon,
   type InProcessMain,
   type SignalName,
 } from '@kame/daemon';
@@ -10,12 +11,6 @@ import { ConfigError, loadConfig, type LoadConfigOptions } from './config';
 import { parseFlags } from './cli';
 import { RtadvdError } from './engine/rtadvd-engine';
 import { prepareRtadvd, type PreparedRtadvd, type Rtadvd } from './rtadvd';
-
-/**
- * The exit status a signal without a handler gives (128 + FreeBSD signal
- * number): the process dies without its SIGTERM cleanup.
- */
-const FATAL_SIGNALS: Partial<Record<SignalName, number>> = { SIGQUIT: 128 + 3, SIGUSR2: 128 + 31 };
 
 /** The dump file name handed to ctx.writeFile on SIGUSR1 (the program's <rundir>/<node>.rtadvd.dump). */
 export function rtadvdDumpName(node: string): string {
@@ -50,11 +45,6 @@ function readConfig(
 }
 
 /** A daemon that has already ended (--help). */
-function exitedDaemon(code: number, detail = 'exited'): InProcessDaemon {
-  const exited = Promise.resolve(code);
-  return { signal: () => undefined, stop: () => exited, exited, status: () => detail };
-}
-
 /**
  * rtadvd inside another program (a lab in in-process or virtual mode): the
  * program's argv without argv[0] ("-c rtadvd.conf em1"), parsed by the same
@@ -66,14 +56,12 @@ export const inProcessMain: InProcessMain = async (argv, ctx) => {
   const noOut = (): void => undefined;
   const flags = parseFlags(argv, { stdout: noOut, stderr: noOut, env: {} });
   if (flags === 'help') return exitedDaemon(0);
-  const clock = { now: ctx.wallTime ?? (() => ctx.clock.now()) };
   // KAME: default LOG_UPTO(LOG_ERR); -d LOG_INFO; -D everything.
-  const logger = createLogger({
-    ident: 'rtadvd',
-    upto: flags.debug === 2 ? 'debug' : flags.debug === 1 ? 'info' : 'err',
-    clock,
-    sink: ctx.log,
-  });
+  const logger = inProcessLogger(
+    ctx,
+    'rtadvd',
+    flags.debug === 2 ? 'debug' : flags.debug === 1 ? 'info' : 'err',
+  );
   if (flags.renumbering) logger.warning('the -R option is currently ignored.');
   let terminate: () => void = () => undefined;
   let prepared: PreparedRtadvd;
@@ -147,7 +135,7 @@ export const inProcessMain: InProcessMain = async (argv, ctx) => {
       default: {
         // No handler: the default action ends the process at once (no final RAs).
         d.close();
-        finish(FATAL_SIGNALS[sig] ?? 1);
+        finish(signalExitStatus(sig));
       }
     }
   };

@@ -1,5 +1,7 @@
 import {
-  createLogger,
+  exitedDaemon,
+  inProcessLogger,
+  signalExitStatus,
   DaemonError,
   type InProcessContext,
   type InProcessDaemon,
@@ -9,36 +11,16 @@ import {
 import { parseArgs, type Mode } from './cli';
 import { startRtsold, type RtsoldHandle } from './run';
 
-/** 128 + FreeBSD signal number: what a signal without a handler (SIGHUP, SIGQUIT, SIGUSR2) ends rtsold with. */
-const FATAL_SIGNALS: Record<SignalName, number> = {
-  SIGHUP: 128 + 1,
-  SIGINT: 128 + 2,
-  SIGQUIT: 128 + 3,
-  SIGTERM: 128 + 15,
-  SIGUSR1: 128 + 30,
-  SIGUSR2: 128 + 31,
-};
-
 /** The dump file name handed to ctx.writeFile on SIGUSR1 (the program's <rundir>/<node>.rtsold.dump). */
 export function rtsoldDumpName(node: string, mode: Mode = 'rtsold'): string {
   return `${node}.${mode}.dump`;
-}
-
-function exitedDaemon(code: number): InProcessDaemon {
-  const exited = Promise.resolve(code);
-  return { signal: () => undefined, stop: () => exited, exited, status: () => 'exited' };
 }
 
 async function main(mode: Mode, argv: readonly string[], ctx: InProcessContext): Promise<InProcessDaemon> {
   const args = parseArgs(argv, mode);
   if (args.help) return exitedDaemon(0);
   const prog = args.mode;
-  const logger = createLogger({
-    ident: prog,
-    upto: args.debug > 0 ? 'debug' : 'notice',
-    clock: { now: ctx.wallTime ?? (() => ctx.clock.now()) },
-    sink: ctx.log,
-  });
+  const logger = inProcessLogger(ctx, prog, args.debug > 0 ? 'debug' : 'notice');
   let h: RtsoldHandle;
   try {
     h = await startRtsold({
@@ -90,7 +72,7 @@ async function main(mode: Mode, argv: readonly string[], ctx: InProcessContext):
         return;
       default:
         // No handler installed: the default action ends the process.
-        code = FATAL_SIGNALS[sig];
+        code = signalExitStatus(sig);
         h.stop();
     }
   };

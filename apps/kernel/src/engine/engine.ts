@@ -12,11 +12,10 @@ import {
 } from '@kame/link';
 import { IN6_IFF_TENTATIVE, KernelNode, RTF_STATIC, type Gateway } from '@kame/stack';
 import { attachNode, type AttachedInterface } from '@kame/testing';
-import { SeededRandom, type Clock, type Random } from '@kame/time';
+import { SeededRandom, TimerScope, type Clock, type Random } from '@kame/time';
 import type { InterfaceConfig, KernelConfig, NodeConfig, RouteConfig } from '../config/config';
 import { deriveMac } from '../config/derive-mac';
 import type { Logger } from './logger';
-import { TimerScope } from './timer-scope';
 
 export interface EngineOptions {
   config: KernelConfig;

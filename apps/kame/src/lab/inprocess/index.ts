@@ -4,7 +4,6 @@ import { startInProcessLabImpl, type InProcessLab } from './runtime';
 export { VIRTUAL_EPOCH_MS, MAX_EVENTS, type InProcessLab } from './runtime';
 export { IN_PROCESS_PROGRAMS, inProcessProgram } from './programs';
 export { echo, type EchoOutcome } from './echo';
-export { ScopedClock } from './scoped-clock';
 
 /**
  * The in-process and virtual runtimes of `kame lab up --mode in-process|virtual`

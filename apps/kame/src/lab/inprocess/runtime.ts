@@ -21,7 +21,7 @@ import {
   RTF_STATIC,
   type Gateway,
 } from '@kame/stack';
-import { RealClock, SeededRandom, VirtualClock, type Clock } from '@kame/time';
+import { RealClock, SeededRandom, TimerScope, VirtualClock, type Clock } from '@kame/time';
 import type {
   CheckResult,
   DaemonState,
@@ -34,7 +34,6 @@ import type {
 } from '../types';
 import { echo } from './echo';
 import { inProcessProgram } from './programs';
-import { ScopedClock } from './scoped-clock';
 
 /** Virtual time 0 as a date, for daemon log/dump stamps and capture timestamps (deterministic). */
 export const VIRTUAL_EPOCH_MS = Date.UTC(2026, 0, 1);
@@ -141,7 +140,7 @@ class InProcessLabImpl implements InProcessLab {
   readonly events: string[] = [];
   droppedEvents = 0;
   private readonly base: Clock;
-  private readonly scope: ScopedClock;
+  private readonly scope: TimerScope;
   private readonly pump: MemoryPump | undefined;
   private readonly virtual: VirtualClock | undefined;
   private readonly t0: number;
@@ -168,7 +167,7 @@ class InProcessLabImpl implements InProcessLab {
       this.base = new RealClock();
       this.keepAlive = setInterval(() => undefined, 1 << 30);
     }
-    this.scope = new ScopedClock(this.base);
+    this.scope = new TimerScope(this.base);
     this.t0 = this.base.now();
     this.labDir = join(options.rundir, `lab-${lab.name}`);
   }

@@ -1,9 +1,9 @@
-import type { Clock, Timer } from '@kame/time';
+import type { Clock, Timer } from './clock';
 
 /**
- * A Clock that remembers the timers armed through it, so the engine can
- * cancel every protocol timer of its nodes on stop(); after close(), new
- * timers are born cancelled.
+ * A Clock that remembers the timers armed through it, so whoever hosts
+ * nodes and daemons (kame-kernel, a lab) can cancel every protocol timer on
+ * stop; after close(), new timers are born cancelled.
  */
 export class TimerScope implements Clock {
   private readonly pending = new Set<Timer>();
