@@ -3,11 +3,4 @@
 // iproute2, ping, tcpdump, tshark, radvd and rdisc6 (tools/interop/install.sh); otherwise
 // every test is skipped with the reason printed. Files run in parallel workers, each with
 // its own namespace prefix, underlay /30, VNI and ports.
-const preset = require('../../jest.preset.js');
-module.exports = {
-  ...preset,
-  displayName: `${require('./package.json').name}:interop`,
-  testMatch: ['<rootDir>/test/interop/**/*.test.ts'],
-  testTimeout: 30_000,
-  maxWorkers: 2,
-};
+module.exports = require('../../jest.interop.preset.js')(__dirname);

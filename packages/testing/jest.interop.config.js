@@ -2,11 +2,4 @@
 // kernel VXLAN. Needs root, iproute2, ping, tcpdump and tshark (tools/interop/install.sh);
 // otherwise every test is skipped with the reason printed. Files run in parallel workers,
 // each with its own namespace prefix, underlay /30 and ports.
-const preset = require('../../jest.preset.js');
-module.exports = {
-  ...preset,
-  displayName: `${require('./package.json').name}:interop`,
-  testMatch: ['<rootDir>/test/interop/**/*.test.ts'],
-  testTimeout: 30_000,
-  maxWorkers: 2,
-};
+module.exports = require('../../jest.interop.preset.js')(__dirname);
