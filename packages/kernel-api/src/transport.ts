@@ -139,7 +139,7 @@ export class MemoryPump {
     return this.queue.length;
   }
 
-  /** @internal */
+  /** Queues one step (a channel flush, a server's next batch of requests) for the next flush(). */
   enqueue(fn: () => void): void {
     this.queue.push(fn);
   }

@@ -48,6 +48,23 @@ describe('handshake', () => {
 });
 
 describe('requests', () => {
+  it('yields between request batches through the defer option (a lab pump), requestsPerTurn at a time', async () => {
+    const { node } = newNode();
+    const deferred: (() => void)[] = [];
+    const server = newServer(node, { defer: (fn) => deferred.push(fn), limits: { requestsPerTurn: 2 } });
+    const c = await connect(server);
+    const all = Promise.all([1, 2, 3, 4, 5].map(() => c.request('ifList', {})));
+    await until(() => deferred.length > 0);
+    let batches = 0;
+    while (deferred.length > 0) {
+      deferred.shift()!();
+      batches++;
+      await turns(2);
+    }
+    expect((await all).map((r) => r.result)).toEqual(['ifList', 'ifList', 'ifList', 'ifList', 'ifList']);
+    expect(batches).toBe(3);
+  });
+
   it('answers each request id exactly once, in order', async () => {
     const { node } = newNode();
     const c = await connect(newServer(node));

@@ -143,7 +143,7 @@ export class Connection {
   private scheduleDrain(): void {
     if (this.drainScheduled) return;
     this.drainScheduled = true;
-    setImmediate(() => this.guard(() => this.drain()));
+    this.server.defer(() => this.guard(() => this.drain()));
   }
 
   private drain(): void {

@@ -33,6 +33,12 @@ export interface KernelServerOptions {
    */
   readonly retainRoutes?: boolean;
   readonly limits?: Partial<KernelServerLimits>;
+  /**
+   * How a connection yields between batches of requests (default
+   * setImmediate). A lab delivering its channels through a MemoryPump passes
+   * `(fn) => pump.enqueue(fn)` so that every step of a run is the pump's.
+   */
+  readonly defer?: (fn: () => void) => void;
   readonly log?: (level: 'err' | 'warning' | 'notice' | 'info' | 'debug', message: string) => void;
 }
 
@@ -56,6 +62,8 @@ export class KernelServer {
   readonly privileged: boolean;
   readonly retainRoutes: boolean;
   readonly limits: KernelServerLimits;
+  /** @internal */
+  readonly defer: (fn: () => void) => void;
   readonly capabilities: readonly string[];
   private readonly connections = new Set<Connection>();
   private readonly unsubscribers: (() => void)[] = [];
@@ -70,6 +78,7 @@ export class KernelServer {
     this.privileged = options.privileged;
     this.retainRoutes = options.retainRoutes ?? false;
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.defer = options.defer ?? ((fn) => void setImmediate(fn));
     this.logSink = options.log ?? (() => undefined);
     this.capabilities = [
       'inet6',

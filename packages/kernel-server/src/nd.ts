@@ -45,6 +45,9 @@ export function ndNeighbors(
   return { neighbors };
 }
 
+/** RFC 4191 2.2: Prf in bits 0x18 of the RA flags (01 high, 00 medium, 11 low). */
+const PRF_BITS = { high: 0x08, medium: 0x00, low: 0x18 } as const;
+
 export function ndRouters(ctx: OpContext): v1.NdRoutersReply.$Properties {
   const now = ctx.node.clock.now();
   return {
@@ -52,7 +55,9 @@ export function ndRouters(ctx: OpContext): v1.NdRoutersReply.$Properties {
       address: r.address.bytes.slice(),
       ifindex: r.ifindex,
       ifname: r.ifname,
-      raFlags: (r.flags.includes('M') ? 0x80 : 0) | (r.flags.includes('O') ? 0x40 : 0),
+      // The RA flag byte as KAME's ndp -r keeps it: M, O and the RFC 4191 Prf bits.
+      raFlags:
+        (r.flags.includes('M') ? 0x80 : 0) | (r.flags.includes('O') ? 0x40 : 0) | PRF_BITS[r.preference],
       preference: PREFERENCES[r.preference],
       expireMs: msLeft(r.expire, now),
       installed: r.installed,

@@ -155,7 +155,11 @@ async function runGrid(n: number): Promise<GridResult> {
   await drive(clock, pump, clock.now() + 2000, () => false, Infinity);
   const logger = createLogger({ ident: 'route6d', clock, sink: () => undefined, upto: 'warning' });
   for (const r of routers) {
-    const server = new KernelServer(r.node, { name: r.node.name, privileged: true });
+    const server = new KernelServer(r.node, {
+      name: r.node.name,
+      privileged: true,
+      defer: (fn) => pump.enqueue(fn),
+    });
     r.client = await pumped(
       pump,
       KernelClient.connect({

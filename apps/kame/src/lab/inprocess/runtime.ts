@@ -188,19 +188,11 @@ class InProcessLabImpl implements InProcessLab {
 
   /**
    * Virtual mode: delivers every queued memory-channel frame and lets every
-   * promise continuation and kernel-server drain run, until two event-loop
-   * turns in a row queue nothing new.
+   * promise continuation and kernel-server drain run (all go through the
+   * pump), until an event-loop turn queues nothing new.
    */
   private async settle(): Promise<void> {
-    const pump = this.pump;
-    if (!pump) return;
-    let quiet = 0;
-    for (let turn = 0; quiet < 2; turn++) {
-      if (turn > 1_000_000) throw new Error('virtual lab: memory channels did not settle');
-      const n = pump.flush();
-      await new Promise<void>((r) => setImmediate(r));
-      quiet = n === 0 && pump.pending === 0 ? quiet + 1 : 0;
-    }
+    await this.pump?.settle(1_000_000);
   }
 
   async runUntil(pred: () => boolean, deadlineMs: number): Promise<boolean> {
@@ -315,9 +307,12 @@ class InProcessLabImpl implements InProcessLab {
     } catch (e) {
       throw new Error(`node ${spec.name}: ${errorText(e)}`, { cause: e });
     }
+    const pump = this.pump;
     const server = new KernelServer(kernel, {
       name: spec.name,
       privileged: true,
+      // Virtual mode: request batches yield through the pump too, so settle() sees all the work.
+      ...(pump ? { defer: (fn: () => void) => pump.enqueue(fn) } : {}),
       log: (level, message) => {
         if (level === 'err' || level === 'warning')
           this.event(`${spec.name}: kernel-server: ${level}: ${message}`);
