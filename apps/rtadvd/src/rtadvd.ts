@@ -133,7 +133,9 @@ async function startPrepared(o: RtadvdOptions, host: KernelHost, engine: RtadvdE
     offs.push(endpoint.onError((e) => logger.err(`<rtadvd_input> ${e.message}`)));
     await client.subscribe('sysctl');
     if (!o.noRoutingSocket) {
-      await client.subscribe('route');
+      // KAME rtadvd reads RTM_ADD/DELETE of interface routes, NEWADDR/DELADDR and IFINFO; gateway
+      // routes (thousands on a RIPng router) are of no use to it, so they are not even sent.
+      await client.subscribe('route-interface');
       host.track(engine);
     }
   } catch (e) {

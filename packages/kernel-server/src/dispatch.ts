@@ -35,7 +35,12 @@ import { sysctlGet, sysctlList, sysctlSet } from './sysctl';
 type Handler<K extends RequestOp> = (ctx: OpContext, args: OpArgs<K>) => ResultOf<K> | void;
 type HandlerTable = { [K in RequestOp]: Handler<K> };
 
-const KNOWN_TOPICS = new Set<number>([v1.Topic.TOPIC_ROUTE, v1.Topic.TOPIC_IFACE, v1.Topic.TOPIC_SYSCTL]);
+const KNOWN_TOPICS = new Set<number>([
+  v1.Topic.TOPIC_ROUTE,
+  v1.Topic.TOPIC_ROUTE_INTERFACE,
+  v1.Topic.TOPIC_IFACE,
+  v1.Topic.TOPIC_SYSCTL,
+]);
 
 function topicsOf(topics: readonly v1.Topic[] | null | undefined): v1.Topic[] {
   const list = topics ?? [];

@@ -1,6 +1,6 @@
 import { extractScope, Ipv6Address, needsScope } from '@kame/addr';
 import { v1, type FrameChannel } from '@kame/kernel-api';
-import type { KernelNode, RtMessage } from '@kame/stack';
+import { RTF_GATEWAY, type KernelNode, type RtMessage } from '@kame/stack';
 import { Connection, type AcceptOptions } from './connection';
 import { interfaceAddressToProto, interfaceToProto, rtMsgToProto } from './convert';
 import type { SocketTable } from './socket-table';
@@ -166,7 +166,11 @@ export class KernelServer {
   private onRtMessage(m: RtMessage): void {
     const now = this.node.clock.now();
     const rtm = rtMsgToProto(m, now);
-    for (const c of this.subscribers(v1.Topic.TOPIC_ROUTE)) c.event('rtm', rtm);
+    const gatewayRoute = 'dst' in m && (m.flags & RTF_GATEWAY) !== 0;
+    for (const c of [...this.connections]) {
+      if (c.wants(v1.Topic.TOPIC_ROUTE) || (!gatewayRoute && c.wants(v1.Topic.TOPIC_ROUTE_INTERFACE)))
+        c.event('rtm', rtm);
+    }
     const delta = this.ifaceDelta(m, now);
     if (!delta) return;
     for (const c of this.subscribers(v1.Topic.TOPIC_IFACE)) {

@@ -98,4 +98,25 @@ describe('route operations', () => {
     await until(() => keep.connectionCount === 0);
     expect(node.routes.get(Ipv6Prefix.parse('2001:db8:3::/48'))?.owner).toBe('rtadvd');
   });
+  it('TOPIC_ROUTE_INTERFACE: interface routes and address messages, not gateway routes', async () => {
+    const { node } = newNode();
+    const server = newServer(node);
+    const c = await connect(server);
+    const watcher = await connect(server, { name: 'rtadvd' });
+    await watcher.call('subscribe', { topics: [v1.Topic.TOPIC_ROUTE_INTERFACE] });
+    node.addAddress('em0', a6('2001:db8:5::1'), 64);
+    await c.call('routeAdd', {
+      route: { dst: { addr: b6('2001:db8:77::'), length: 48 }, gateway: { address: b6('2001:db8:5::fe') } },
+    });
+    await c.call('ifList', {});
+    await until(() => watcher.events.some((e) => e.rtm?.type === v1.RtmType.RTM_NEWADDR));
+    await watcher.call('ifList', {});
+    const types = watcher.events.map((e) => e.rtm?.type);
+    expect(types).toContain(v1.RtmType.RTM_NEWADDR);
+    // The connected 2001:db8:5::/64 route came; the gateway route to 2001:db8:77::/48 did not.
+    const adds = watcher.events
+      .filter((e) => e.rtm?.type === v1.RtmType.RTM_ADD)
+      .map((e) => e.rtm?.dst?.length);
+    expect(adds).toEqual([64]);
+  });
 });

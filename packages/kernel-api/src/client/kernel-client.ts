@@ -19,11 +19,12 @@ import { InterfaceMirror, type MirrorAddress, type MirrorChange, type MirrorInte
 import { datagramFromProto, KernelSocket, type Datagram } from './socket';
 
 /** A topic by enum value or by name. */
-export type TopicName = 'route' | 'iface' | 'sysctl';
+export type TopicName = 'route' | 'route-interface' | 'iface' | 'sysctl';
 export type TopicArg = v1.Topic | TopicName;
 
 const TOPIC_BY_NAME: Record<TopicName, v1.Topic> = {
   route: v1.Topic.TOPIC_ROUTE,
+  'route-interface': v1.Topic.TOPIC_ROUTE_INTERFACE,
   iface: v1.Topic.TOPIC_IFACE,
   sysctl: v1.Topic.TOPIC_SYSCTL,
 };
