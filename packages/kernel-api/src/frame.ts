@@ -33,49 +33,40 @@ export class FrameError extends Error {
   }
 }
 
-/** Bytes of the varint encoding of `n` (an unsigned 32-bit value). */
-function varintLength(n: number): number {
-  let len = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 128);
-    len++;
-  }
-  return len;
-}
-
 /** The body of one frame, without the prefix. */
 export function encodeFrameBody(frame: v1.Frame.$Properties): Uint8Array {
   return v1.Frame.encode(frame).finish();
 }
 
-/** One frame on the wire: varint length prefix, then the encoded Frame. */
+/** One frame on the wire: varint length prefix, then the encoded Frame (one buffer, written once). */
 export function encodeFrame(frame: v1.Frame.$Properties, maxFrameSize = DEFAULT_MAX_FRAME_SIZE): Uint8Array {
-  const body = encodeFrameBody(frame);
-  if (body.length > maxFrameSize) {
-    throw new FrameError(
-      'oversize',
-      0,
-      `frame of ${body.length} bytes exceeds the maximum of ${maxFrameSize}`,
-    );
+  const out = v1.Frame.encodeDelimited(frame).finish();
+  let length = 0;
+  let mult = 1;
+  for (let i = 0; i < MAX_PREFIX_BYTES; i++) {
+    const b = out[i]!;
+    length += (b & 0x7f) * mult;
+    mult *= 128;
+    if ((b & 0x80) === 0) break;
   }
-  const out = new Uint8Array(varintLength(body.length) + body.length);
-  let n = body.length;
-  let i = 0;
-  while (n >= 0x80) {
-    out[i++] = (n & 0x7f) | 0x80;
-    n = Math.floor(n / 128);
+  if (length > maxFrameSize) {
+    throw new FrameError('oversize', 0, `frame of ${length} bytes exceeds the maximum of ${maxFrameSize}`);
   }
-  out[i++] = n;
-  out.set(body, i);
   return out;
 }
 
-/** Decodes one frame body; FrameError('malformed') on anything protobufjs rejects. */
-export function decodeFrameBody(body: Uint8Array, offset = 0): v1.Frame {
+/**
+ * Decodes one frame body; FrameError('malformed') on anything protobufjs
+ * rejects. Decoded bytes fields alias `body`: pass `owned` only when nothing
+ * will write to those bytes again (else the frame gets its own copy).
+ */
+export function decodeFrameBody(body: Uint8Array, offset = 0, owned = false): v1.Frame {
   try {
-    // Decoded bytes fields alias the buffer they came from; the decoder reuses
-    // its buffer for later frames, so each frame gets its own copy.
-    return v1.Frame.decode(body.slice());
+    // A plain Uint8Array view, never a Node Buffer: decoded bytes fields must keep
+    // Uint8Array semantics (Buffer#slice aliases where Uint8Array#slice copies).
+    return v1.Frame.decode(
+      owned ? new Uint8Array(body.buffer, body.byteOffset, body.byteLength) : body.slice(),
+    );
   } catch (e) {
     throw new FrameError('malformed', offset, e instanceof Error ? e.message : String(e));
   }
@@ -110,10 +101,16 @@ export class FrameDecoder {
     return this.end - this.start;
   }
 
-  /** Appends a chunk; returns every frame it completes, in order. Throws FrameError. */
+  /**
+   * Appends a chunk; returns every frame it completes, in order. Throws
+   * FrameError. The decoder takes the chunk over: frames that lie whole in it
+   * are decoded in place (no copy) when nothing was pending, so the caller
+   * must not write to it afterwards (transports hand over fresh buffers).
+   */
   push(chunk: Uint8Array): v1.Frame[] {
     if (this.failure) throw this.failure;
     try {
+      if (this.start === this.end) return this.pushWhole(chunk);
       this.append(chunk);
       return this.drain();
     } catch (e) {
@@ -156,6 +153,24 @@ export class FrameDecoder {
     this.end += chunk.length;
   }
 
+  /** Nothing pending: decode the frames that lie whole in `chunk` in place; keep only its tail. */
+  private pushWhole(chunk: Uint8Array): v1.Frame[] {
+    const frames: v1.Frame[] = [];
+    let at = 0;
+    while (at < chunk.length) {
+      const prefix = this.readPrefixFrom(chunk, at, chunk.length);
+      if (prefix === undefined) break;
+      const [length, prefixBytes] = prefix;
+      if (chunk.length - at < prefixBytes + length) break;
+      const bodyStart = at + prefixBytes;
+      frames.push(decodeFrameBody(chunk.subarray(bodyStart, bodyStart + length), this.consumed, true));
+      at = bodyStart + length;
+      this.consumed += prefixBytes + length;
+    }
+    if (at < chunk.length) this.append(chunk.subarray(at));
+    return frames;
+  }
+
   private drain(): v1.Frame[] {
     const frames: v1.Frame[] = [];
     while (this.start < this.end) {
@@ -179,11 +194,15 @@ export class FrameDecoder {
 
   /** [length, prefix bytes], or undefined when the prefix is still incomplete. */
   private readPrefix(): [number, number] | undefined {
+    return this.readPrefixFrom(this.buf, this.start, this.end);
+  }
+
+  private readPrefixFrom(buf: Uint8Array, start: number, end: number): [number, number] | undefined {
     let value = 0;
     let mult = 1;
     for (let i = 0; i < MAX_PREFIX_BYTES; i++) {
-      if (this.start + i >= this.end) return undefined;
-      const b = this.buf[this.start + i]!;
+      if (start + i >= end) return undefined;
+      const b = buf[start + i]!;
       value += (b & 0x7f) * mult;
       mult *= 128;
       if ((b & 0x80) === 0) {
