@@ -191,7 +191,7 @@ describeInteropWith(
         {
           address: R_LL,
           ifname: 'em0',
-          raFlags: 0x40, // M/O only; the preference bits are the preference field
+          raFlags: 0x48, // the RA flag byte: O (0x40) and Prf high (0x08, RFC 4191 2.2)
           preference: v1.RouterPreference.PREF_HIGH,
           installed: true,
           expiresIn1800s: true,
