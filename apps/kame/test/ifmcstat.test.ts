@@ -12,9 +12,15 @@ describe('kame ifmcstat', () => {
     const r = await kame(env.server(env.a), ['ifmcstat', '-i', 'em0']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^em0:\n\tinet6 fe80::ff:fe00:10a%em0\n/);
-    expect(r.stdout).toContain('\t\tgroup ff02::1%em0\n\t\t\tmcast-macaddr 33:33:00:00:00:01\n');
-    expect(r.stdout).toContain('\t\tgroup ff02::1:ff00:a%em0\n\t\t\tmcast-macaddr 33:33:ff:00:00:0a\n');
-    expect(r.stdout).toContain('\t\tgroup ff02::1:ff00:10a%em0\n\t\t\tmcast-macaddr 33:33:ff:00:01:0a\n');
+    expect(r.stdout).toContain(
+      '\t\tgroup ff02::1%em0 refcnt 1\n\t\t\tmcast-macaddr 33:33:00:00:00:01 refcnt 1\n',
+    );
+    expect(r.stdout).toContain(
+      '\t\tgroup ff02::1:ff00:a%em0 refcnt 1\n\t\t\tmcast-macaddr 33:33:ff:00:00:0a refcnt 1\n',
+    );
+    expect(r.stdout).toContain(
+      '\t\tgroup ff02::1:ff00:10a%em0 refcnt 1\n\t\t\tmcast-macaddr 33:33:ff:00:01:0a refcnt 1\n',
+    );
     expect(r.stdout).toMatchSnapshot();
   });
 
@@ -22,13 +28,18 @@ describe('kame ifmcstat', () => {
     const r = await kame(env.server(env.r), ['ifmcstat']);
     expect(r.stdout.split('\n').filter((l) => /^\w+:$/.test(l))).toEqual(['lo0:', 'em0:', 'em1:']);
     expect(r.stdout).toMatch(
-      /^lo0:\n\tinet6 fe80::1%lo0\n\t\tgroup ff01::1%lo0\n\t\tgroup ff02::1%lo0\nem0:\n/,
+      /^lo0:\n\tinet6 fe80::1%lo0\n\t\tgroup ff01::1%lo0 refcnt 1\n\t\tgroup ff02::1%lo0 refcnt 1\nem0:\n/,
     );
     expect(r.stdout).toMatchSnapshot();
     const j = JSON.parse((await kame(env.server(env.r), ['--json', 'ifmcstat', '-i', 'em1'])).stdout) as {
-      groups: { group: string; mcastMacaddr: string }[];
+      groups: { group: string; refcnt: number; mcastMacaddr: string; macRefcnt: number }[];
     }[];
-    expect(j[0]!.groups).toContainEqual({ group: 'ff02::1:ff00:1%em1', mcastMacaddr: '33:33:ff:00:00:01' });
+    expect(j[0]!.groups).toContainEqual({
+      group: 'ff02::1:ff00:1%em1',
+      refcnt: 1,
+      mcastMacaddr: '33:33:ff:00:00:01',
+      macRefcnt: 1,
+    });
   });
 
   it('a group joined later appears (link-scope with its zone, site-scope without); errors', async () => {
@@ -38,9 +49,16 @@ describe('kame ifmcstat', () => {
     const em0 = env.a.mustIfnet('em0');
     env.a.joinGroup(em0, a6('ff02::1:2'));
     env.a.joinGroup(em0, a6('ff05::1:3'));
+    // Joined twice (two sockets); ff12::1:2 shares ff02::1:2's Ethernet group address (RFC 2464 7).
+    env.a.joinGroup(em0, a6('ff02::1:2'));
+    env.a.joinGroup(em0, a6('ff12::1:2'));
     const after = await kame(s, ['ifmcstat', '-i', 'em0']);
-    expect(after.stdout).toContain('\t\tgroup ff02::1:2%em0\n\t\t\tmcast-macaddr 33:33:00:01:00:02\n');
-    expect(after.stdout).toContain('\t\tgroup ff05::1:3\n\t\t\tmcast-macaddr 33:33:00:01:00:03\n');
+    expect(after.stdout).toContain(
+      '\t\tgroup ff02::1:2%em0 refcnt 2\n\t\t\tmcast-macaddr 33:33:00:01:00:02 refcnt 2\n',
+    );
+    expect(after.stdout).toContain(
+      '\t\tgroup ff05::1:3 refcnt 1\n\t\t\tmcast-macaddr 33:33:00:01:00:03 refcnt 1\n',
+    );
     const none = await kame(s, ['ifmcstat', '-i', 'nosuch0']);
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/^kame: E[A-Z]+: /);

@@ -71,9 +71,11 @@ export function interfaceToProto(
 ): v1.Interface.$Properties {
   const now = node.clock.now();
   const multicast: Uint8Array[] = [];
-  for (const group of ifp.multicast.keys()) {
+  const multicastRefcnt: number[] = [];
+  for (const [group, refs] of ifp.multicast) {
     try {
       multicast.push(bytes(Ipv6Address.parse(group)));
+      multicastRefcnt.push(refs);
     } catch {
       // Not an IPv6 group key: not reported.
     }
@@ -90,6 +92,7 @@ export function interfaceToProto(
     counters: { ...ifp.counters },
     nd: ndIfinfoToProto(node, ifp),
     multicast,
+    multicastRefcnt,
   };
 }
 

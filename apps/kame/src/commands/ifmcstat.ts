@@ -11,15 +11,21 @@ import { addrText, isLinkLocal, UsageError, type Output } from '../format';
 function groupsOf(i: v1.Interface.$Properties) {
   const name = i.name ?? '';
   const ether = !!i.lladdr && i.lladdr.length === 6;
-  return (i.multicast ?? [])
-    .filter((g) => g.length === 16)
-    .map((g) => {
+  const groups = (i.multicast ?? [])
+    .map((g, k) => ({ g, refcnt: i.multicastRefcnt?.[k] ?? 1 }))
+    .filter(({ g }) => g.length === 16)
+    .map(({ g, refcnt }) => {
       const a = Ipv6Address.fromBytes(g);
       return {
         group: needsScope(a) ? `${a.toString()}%${name}` : a.toString(),
+        refcnt,
         mcastMacaddr: ether && a.isMulticast() ? multicastMac(a).toString() : null,
+        macRefcnt: 0,
       };
     });
+  // An Ethernet group address is shared by every IPv6 group with the same last 32 bits (RFC 2464 7).
+  for (const g of groups) g.macRefcnt = groups.filter((o) => o.mcastMacaddr === g.mcastMacaddr).length;
+  return groups;
 }
 
 /** ifmcstat [-i interface] [-f inet6], checked before the kernel is reached. */
@@ -51,8 +57,8 @@ export async function ifmcstat(client: KernelClient, only?: string): Promise<Out
     const depth = inet6 ? '\t\t' : '\t';
     if (inet6) text += `\tinet6 ${inet6}\n`;
     for (const g of groups) {
-      text += `${depth}group ${g.group}\n`;
-      if (g.mcastMacaddr) text += `${depth}\tmcast-macaddr ${g.mcastMacaddr}\n`;
+      text += `${depth}group ${g.group} refcnt ${g.refcnt}\n`;
+      if (g.mcastMacaddr) text += `${depth}\tmcast-macaddr ${g.mcastMacaddr} refcnt ${g.macRefcnt}\n`;
     }
     return { name, inet6, groups };
   });
