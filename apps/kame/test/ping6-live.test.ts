@@ -1,27 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KERNEL, kameProcess, pingUntilAnswered, stopKernels, waitFor } from './support/live';
 
-const KERNEL = join(__dirname, '..', '..', 'kernel', 'dist', 'main.js');
-const KAME = join(__dirname, '..', 'dist', 'main.js');
-
-function kame(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [KAME, ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const kame = kameProcess;
 
 describe('kame ping6 against a live kame-kernel over its Unix socket', () => {
   let dir = '';
@@ -43,31 +26,13 @@ describe('kame ping6 against a live kame-kernel over its Unix socket', () => {
   });
 
   afterAll(async () => {
-    if (kernel && kernel.exitCode === null) {
-      const exited = new Promise((r) => kernel!.once('exit', r));
-      kernel.kill('SIGTERM');
-      await exited;
-    }
+    if (kernel) await stopKernels([kernel]);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('ping6 from node a reaches node b and exits 0', async () => {
     // DAD on b's link-local takes up to ~2 s: retry until a reply comes back.
-    let last = { code: 1, stdout: '', stderr: '' };
-    const end = Date.now() + 15_000;
-    while (Date.now() < end) {
-      last = await kame([
-        '--node',
-        join(dir, 'a.sock'),
-        'ping6',
-        '-c',
-        '2',
-        '-i',
-        '0.2',
-        'fe80::ff:fe00:b%em0',
-      ]);
-      if (last.code === 0) break;
-    }
+    const last = await pingUntilAnswered(join(dir, 'a.sock'), 'fe80::ff:fe00:b%em0');
     expect(last.stderr).toBe('');
     expect(last.code).toBe(0);
     expect(last.stdout).toMatch(/bytes from fe80::ff:fe00:b%em0, icmp_seq=\d+ hlim=64/);

@@ -1,8 +1,9 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { KERNEL, kameProcess, pingUntilAnswered, stopKernels, waitFor } from './support/live';
 
 /**
  * Two kame-kernel processes, one node each, whose em0 are linked by
@@ -10,17 +11,7 @@ import { join } from 'node:path';
  * `kame ping6` from node a reaches node b's link-local address.
  */
 
-const KERNEL = join(__dirname, '..', '..', 'kernel', 'dist', 'main.js');
-const KAME = join(__dirname, '..', 'dist', 'main.js');
-
-function kame(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [KAME, ...args], { timeout: 20_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const kame = kameProcess;
 
 /** A UDP port free right now on 127.0.0.1 (bound to 0, read, released). */
 function freeUdpPort(): Promise<number> {
@@ -32,14 +23,6 @@ function freeUdpPort(): Promise<number> {
       s.close(() => resolve(port));
     });
   });
-}
-
-async function waitFor(pred: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('kame ping6 between two kame-kernel processes over VXLAN', () => {
@@ -81,32 +64,13 @@ describe('kame ping6 between two kame-kernel processes over VXLAN', () => {
   });
 
   afterAll(async () => {
-    for (const k of kernels) {
-      if (k.exitCode !== null || k.signalCode !== null) continue;
-      const exited = new Promise((r) => k.once('exit', r));
-      k.kill('SIGTERM');
-      await exited;
-    }
+    await stopKernels(kernels);
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('RFC 7348 link, RFC 4443 4.2: ping6 from a reaches fe80::ff:fe00:b%em0 on the other process', async () => {
     // DAD (up to ~2 s) on b's link-local: retry, bounded.
-    let last = { code: 1, stdout: '', stderr: '' };
-    const end = Date.now() + 15_000;
-    while (Date.now() < end) {
-      last = await kame([
-        '--node',
-        join(dir, 'a.sock'),
-        'ping6',
-        '-c',
-        '2',
-        '-i',
-        '0.2',
-        'fe80::ff:fe00:b%em0',
-      ]);
-      if (last.code === 0) break;
-    }
+    const last = await pingUntilAnswered(join(dir, 'a.sock'), 'fe80::ff:fe00:b%em0');
     expect(last.stderr).toBe('');
     expect(last.code).toBe(0);
     expect(last.stdout).toMatch(/bytes from fe80::ff:fe00:b%em0, icmp_seq=\d+ hlim=64/);
