@@ -49,6 +49,7 @@ import {
 import { KernelServer, listenUnix, type UnixListener } from '@kame/kernel-server';
 import { KernelNode } from '@kame/stack';
 import { RealClock, SeededRandom, type Clock, type Timer } from '@kame/time';
+import { sleep, windowedStream, type StreamRate } from './windowed-stream';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -69,7 +70,6 @@ const SYSCTL = 'net.inet6.ip6.forwarding';
 const LOOPBACK = Ipv6Address.parse('::1');
 const RX_PORT = 7777;
 
-const sleep = (t: number): Promise<void> => new Promise((r) => setTimeout(r, t));
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 // ---- the kernel --------------------------------------------------------------
@@ -162,11 +162,7 @@ async function connectFrames(k: Kernel, t: Transport): Promise<FrameChannel> {
 /** Starts one operation; calls `done` when it completes. */
 type Issue = (done: () => void) => void;
 
-interface Measured {
-  perSec: number;
-  /** Times the watchdog refilled a window that made no progress for 100 ms. */
-  stalls: number;
-}
+type Measured = StreamRate;
 
 /** Warm-up of ms/4, then completions/s over `ms`, keeping `w` operations in flight. */
 async function closedLoop(issue: Issue, w: number): Promise<Measured> {
@@ -196,50 +192,6 @@ async function closedLoop(issue: Issue, w: number): Promise<Measured> {
   while (inflight > 0 && performance.now() < deadline) await sleep(2);
   if (inflight > 0) throw new Error(`${inflight} operations never completed`);
   return { perSec: ((c1 - c0) * 1000) / (t1 - t0), stalls: 0 };
-}
-
-/** One end sends, the other counts deliveries; at most `w` undelivered (lost ones are refilled). */
-interface Stream {
-  send(): void;
-  onDeliver(cb: () => void): void;
-}
-
-async function streamLoop(s: Stream, w: number): Promise<Measured> {
-  let sent = 0;
-  let delivered = 0;
-  let running = true;
-  const pump = (): void => {
-    while (running && sent - delivered < w) {
-      sent++;
-      s.send();
-    }
-  };
-  s.onDeliver(() => {
-    delivered++;
-    pump();
-  });
-  pump();
-  let stalls = 0;
-  let last = -1;
-  const watchdog = setInterval(() => {
-    if (running && delivered === last) {
-      stalls++;
-      sent = delivered;
-      pump();
-    }
-    last = delivered;
-  }, 100);
-  await sleep(ms / 4);
-  const d0 = delivered;
-  const t0 = performance.now();
-  await sleep(ms);
-  const d1 = delivered;
-  const t1 = performance.now();
-  running = false;
-  clearInterval(watchdog);
-  const deadline = performance.now() + 1000;
-  while (delivered < sent && performance.now() < deadline) await sleep(2);
-  return { perSec: ((d1 - d0) * 1000) / (t1 - t0), stalls };
 }
 
 // ---- (a) request round trips ---------------------------------------------------
@@ -445,12 +397,14 @@ async function kernelDatagrams(k: Kernel, t: Transport, w: number): Promise<Meas
     const to = { address: LOOPBACK, port: RX_PORT };
     const sender = tx;
     const receiver = rx;
-    const r = await streamLoop(
+    const r = await windowedStream(
       {
         send: () => void sender.sendmsg(payload, { to }).catch(fail),
         onDeliver: (cb) => void receiver.on('datagram', (d) => d.data.length === size && cb()),
       },
       w,
+      ms,
+      1000,
     );
     if (failure) throw failure;
     return r;
@@ -474,12 +428,14 @@ async function rawDatagrams(w: number): Promise<Measured> {
   let errors = 0;
   const onErr = (e: Error | null): void => void (e && errors++);
   try {
-    const r = await streamLoop(
+    const r = await windowedStream(
       {
         send: () => tx.send(payload, port, '::1', onErr),
         onDeliver: (cb) => void rx.on('message', (m) => m.length === size && cb()),
       },
       w,
+      ms,
+      1000,
     );
     if (errors > 0) throw new Error(`${errors} dgram send errors`);
     return r;

@@ -18,6 +18,7 @@
 import dgram from 'node:dgram';
 import { VxlanTransport } from '@kame/link';
 import { RealClock } from '@kame/time';
+import { sleep, windowedStream, type StreamRate } from './windowed-stream';
 
 const args = process.argv.slice(2);
 const json = args.includes('--json');
@@ -97,49 +98,17 @@ async function rawLink(size: number): Promise<Link> {
   };
 }
 
-const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
-
 /**
  * a -> b with at most `window` frames in flight. Returns delivered frames/s
  * over the measured interval (after a warm-up of ms/4).
  */
-async function throughput(link: Link): Promise<{ perSec: number; stalls: number }> {
-  let sent = 0;
-  let delivered = 0;
-  let running = true;
-  const pump = () => {
-    while (running && sent - delivered < window) {
-      link.a.send();
-      sent++;
-    }
-  };
-  link.b.onFrame(() => {
-    delivered++;
-    pump();
-  });
-  pump();
-  // A frame the kernel lost would shrink the window forever: refill if no progress.
-  let stalls = 0;
-  let last = -1;
-  const watchdog = setInterval(() => {
-    if (running && delivered === last) {
-      stalls++;
-      sent = delivered;
-      pump();
-    }
-    last = delivered;
-  }, 100);
-  await sleep(ms / 4);
-  const d0 = delivered;
-  const t0 = performance.now();
-  await sleep(ms);
-  const d1 = delivered;
-  const t1 = performance.now();
-  running = false;
-  clearInterval(watchdog);
-  const deadline = performance.now() + 500;
-  while (delivered < sent && performance.now() < deadline) await sleep(5);
-  return { perSec: ((d1 - d0) * 1000) / (t1 - t0), stalls };
+function throughput(link: Link): Promise<StreamRate> {
+  return windowedStream(
+    { send: () => link.a.send(), onDeliver: (cb) => link.b.onFrame(cb) },
+    window,
+    ms,
+    500,
+  );
 }
 
 /** One frame bouncing a -> b -> a; round trips/s. */
