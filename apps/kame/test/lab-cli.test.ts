@@ -4,24 +4,15 @@ import { join } from 'node:path';
 import { parseNodeFile } from '@kame/kernel-app';
 import { loadLab, resolveLab } from '@kame/lab';
 import { LINKTYPE_ETHERNET, PcapngWriter, readPcapng } from '@kame/wire';
-import { run } from '../src/cli';
 import { pcapngFilter } from '../src/lab/live/pcapng-follow';
 import { planLive } from '../src/lab/live/plan';
 import { formatChecks, formatStatus } from '../src/lab/supervisor/table';
 import type { LabStatus } from '../src/lab/types';
+import { runCli } from './support/run-cli';
 
 const LABS = join(__dirname, '..', '..', '..', 'labs');
 
-async function kame(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    env: { ...process.env, KAME_RUNDIR: dir },
-  });
-  return { code, stdout, stderr };
-}
+const kame = (...argv: string[]) => runCli(argv, dir);
 
 let dir: string;
 beforeEach(() => {

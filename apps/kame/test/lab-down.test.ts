@@ -2,8 +2,8 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { run } from '../src/cli';
 import { alive, forceDown, readState, type LabState } from '../src/lab/supervisor/state';
+import { runCli } from './support/run-cli';
 
 /*
  * Issue 8: `kame lab down` leaves nothing behind even when the supervisor died
@@ -40,12 +40,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function kame(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, { stdout: (s) => (stdout += s), stderr: (s) => (stderr += s) });
-  return { code, stdout, stderr };
-}
+const kame = (...argv: string[]) => runCli(argv);
 
 it('kame lab down after the supervisor was killed: no process, socket or lab directory left', async () => {
   const file = join(dir, 'pair.yaml');

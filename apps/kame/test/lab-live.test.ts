@@ -8,6 +8,7 @@ import { run } from '../src/cli';
 import { onPath } from '../src/lab/linux/net';
 import { alive, forceDown, readState, type LabState } from '../src/lab/supervisor/state';
 import type { LabStatus } from '../src/lab/types';
+import { runCli, until as waitUntil } from './support/run-cli';
 
 /*
  * Issue 8: the quick start in live mode as real processes: one kame-kernel and
@@ -27,24 +28,10 @@ const io = () => ({
   env: { ...process.env, KAME_RUNDIR: rundir },
 });
 
-async function kame(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    env: { ...process.env, KAME_RUNDIR: rundir },
-  });
-  return { code, stdout, stderr };
-}
+const kame = (...argv: string[]) => runCli(argv, rundir);
 
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout:\n${out}\nstderr:\n${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, ok: () => boolean, ms: number): Promise<void> =>
+  waitUntil(what, ok, ms, () => `\nstdout:\n${out}\nstderr:\n${err}`);
 
 beforeAll(() => {
   rundir = mkdtempSync(join(tmpdir(), 'kame-lab-live-'));

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ControlServer, daemonPaths } from '@kame/daemon';
-import { run } from '../src/cli';
+import { runCli } from './support/run-cli';
 
 describe('kame rtadvctl (FreeBSD rtadvctl over the node rtadvd control socket)', () => {
   let dir = '';
@@ -11,16 +11,7 @@ describe('kame rtadvctl (FreeBSD rtadvctl over the node rtadvd control socket)',
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function kame(...argv: string[]) {
-    let stdout = '';
-    let stderr = '';
-    const code = await run(argv, {
-      stdout: (s) => (stdout += s),
-      stderr: (s) => (stderr += s),
-      env: { KAME_RUNDIR: dir },
-    });
-    return { code, stdout, stderr };
-  }
+  const kame = (...argv: string[]) => runCli(argv, dir);
 
   it('sends the command to <node>.rtadvd.ctl and prints the reply; exit 1 when rtadvd is not running', async () => {
     const env = { KAME_RUNDIR: dir };

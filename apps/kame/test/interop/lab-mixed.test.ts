@@ -6,6 +6,7 @@ import { run } from '../../src/cli';
 import { linuxSkipReason, onPath, runCmd } from '../../src/lab/linux/net';
 import { alive, forceDown, readState, type LabState } from '../../src/lab/supervisor/state';
 import type { LabStatus } from '../../src/lab/types';
+import { runCli, until as waitUntil } from '../support/run-cli';
 
 /*
  * Issue 8, root only: labs/mixed-linux.yaml live. The Linux host lh1 autoconfigures from our
@@ -20,24 +21,10 @@ let rundir: string;
 let out = '';
 let err = '';
 
-async function kame(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await run(argv, {
-    stdout: (s) => (stdout += s),
-    stderr: (s) => (stderr += s),
-    env: { ...process.env, KAME_RUNDIR: rundir },
-  });
-  return { code, stdout, stderr };
-}
+const kame = (...argv: string[]) => runCli(argv, rundir);
 
-async function until(what: string, ok: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}\nstdout:\n${out}\nstderr:\n${err}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, ok: () => boolean, ms: number): Promise<void> =>
+  waitUntil(what, ok, ms, () => `\nstdout:\n${out}\nstderr:\n${err}`);
 
 async function namespaces(prefix: string): Promise<string[]> {
   const r = await runCmd('ip', ['netns', 'list']);
