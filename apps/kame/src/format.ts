@@ -1,12 +1,13 @@
 import { extractScope, Ipv6Address, needsScope, ScopedAddress } from '@kame/addr';
 import { KernelApiError, type KernelClient, type v1 } from '@kame/kernel-api';
+export { IFF_UP, RTF_GATEWAY, RTF_STATIC } from '@kame/kernel-api';
 
 /**
  * Shared formatting for the net tools: BSD flag tables, addresses with their
  * zone, aligned tables, the usage error and how errors reach stderr.
  */
 
-/** BSD net/if.h, netinet6/in6_var.h, net/route.h flag bits (kept local: no @kame/stack at run time). */
+/** Names of the BSD net/if.h, netinet6/in6_var.h and net/route.h flag bits (values: @kame/kernel-api flags). */
 export const IFF_BITS: readonly [number, string][] = [
   [0x1, 'UP'],
   [0x2, 'BROADCAST'],
@@ -19,7 +20,6 @@ export const IFF_BITS: readonly [number, string][] = [
   [0x800, 'SIMPLEX'],
   [0x8000, 'MULTICAST'],
 ];
-export const IFF_UP = 0x1;
 export const IN6_IFF_BITS: readonly [number, string][] = [
   [0x01, 'anycast'],
   [0x02, 'tentative'],
@@ -56,8 +56,6 @@ export const RTF_NAMES: readonly [number, string][] = [
   [0x800, 'STATIC'],
   [0x1000, 'BLACKHOLE'],
 ];
-export const RTF_GATEWAY = 0x2;
-export const RTF_STATIC = 0x800;
 /** ND6_INFINITE_LIFETIME. */
 export const INFINITE = 0xffffffff;
 

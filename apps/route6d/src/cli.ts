@@ -5,7 +5,7 @@ import {
   daemonize,
   daemonPaths,
   DaemonError,
-  installSignals,
+  holdSignals,
   removePidFile,
   resolveNode,
   type DaemonIo,
@@ -222,6 +222,8 @@ export async function run(o: RunOptions): Promise<number> {
   let handle: Route6dHandle | undefined;
   let uninstall = (): void => undefined;
   let pidFile: string | undefined;
+  // From the pid file on, a SIGTERM must end route6d cleanly: hold signals until the engine runs.
+  const held = holdSignals(io.signals, ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1']);
   try {
     const node = o.channelFactory && args.node === undefined ? 'inproc' : resolveNode(args.node, io.env).name;
     const paths = daemonPaths('route6d', node, io.env);
@@ -274,7 +276,7 @@ export async function run(o: RunOptions): Promise<number> {
         logger.err(`${paths.dumpFile}: ${(e as Error).message}`);
       }
     };
-    uninstall = installSignals(io.signals, {
+    uninstall = held.release({
       SIGUSR1: dump,
       SIGHUP: dump,
       SIGINT: dump,
@@ -289,6 +291,7 @@ export async function run(o: RunOptions): Promise<number> {
     io.stderr(`${e instanceof DaemonError ? e.message.trimEnd() : `route6d: ${(e as Error).message}`}\n`);
     return e instanceof DaemonError ? e.exitCode : 1;
   } finally {
+    held.dispose();
     uninstall();
     if (handle) await handle.stop();
     client?.close();

@@ -19,25 +19,41 @@ import type {
   Route6dIfAddress,
   Route6dInterface,
 } from './engine/index';
+import {
+  IFF_UP,
+  IFF_LOOPBACK,
+  IFF_POINTOPOINT,
+  IN6_IFF_TENTATIVE,
+  IN6_IFF_DUPLICATED,
+  IN6_IFF_DETACHED,
+  RTF_UP,
+  RTF_GATEWAY,
+  RTF_REJECT,
+  RTF_DYNAMIC,
+  RTF_CLONING,
+  RTF_XRESOLVE,
+  RTF_LLINFO,
+  RTF_STATIC,
+  RTF_BLACKHOLE,
+} from '@kame/kernel-api';
+export {
+  IFF_UP,
+  IFF_LOOPBACK,
+  IFF_POINTOPOINT,
+  IN6_IFF_TENTATIVE,
+  IN6_IFF_DUPLICATED,
+  IN6_IFF_DETACHED,
+  RTF_UP,
+  RTF_GATEWAY,
+  RTF_REJECT,
+  RTF_DYNAMIC,
+  RTF_CLONING,
+  RTF_XRESOLVE,
+  RTF_LLINFO,
+  RTF_STATIC,
+  RTF_BLACKHOLE,
+} from '@kame/kernel-api';
 
-/** BSD net/if.h (the kernel API carries these bit values). */
-export const IFF_UP = 0x1;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_POINTOPOINT = 0x10;
-/** netinet6/in6_var.h */
-export const IN6_IFF_TENTATIVE = 0x02;
-export const IN6_IFF_DUPLICATED = 0x04;
-export const IN6_IFF_DETACHED = 0x08;
-/** net/route.h (route(4) values). */
-export const RTF_UP = 0x1;
-export const RTF_GATEWAY = 0x2;
-export const RTF_REJECT = 0x8;
-export const RTF_DYNAMIC = 0x10;
-export const RTF_CLONING = 0x100;
-export const RTF_XRESOLVE = 0x200;
-export const RTF_LLINFO = 0x400;
-export const RTF_STATIC = 0x800;
-export const RTF_BLACKHOLE = 0x1000;
 export const IPPROTO_UDP = 17;
 export const ROUTE6D_OWNER = 'route6d';
 

@@ -6,7 +6,7 @@ import {
   daemonize,
   daemonPaths,
   DaemonError,
-  installSignals,
+  holdSignals,
   removePidFile,
   resolveNode,
   streamSink,
@@ -132,6 +132,8 @@ export async function run(argv: readonly string[], io: DaemonIo, o: RunOverrides
   let client: KernelClient | undefined;
   let prepared: PreparedRtadvd | undefined;
   let terminate: () => void = () => undefined;
+  // From the pid file on, a SIGTERM must end rtadvd cleanly (final RAs, pid file removed): hold signals until it runs.
+  const held = holdSignals(io.signals, ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGUSR1']);
   try {
     const node = resolveNode(f.node, io.env);
     const paths = daemonPaths('rtadvd', node.name, io.env);
@@ -156,6 +158,7 @@ export async function run(argv: readonly string[], io: DaemonIo, o: RunOverrides
     });
     const role = await daemonize({ foreground: f.foreground, io, pidFile, argv });
     if (role === 'parent-done') {
+      held.dispose();
       prepared.close();
       client.close();
       return 0;
@@ -170,18 +173,7 @@ export async function run(argv: readonly string[], io: DaemonIo, o: RunOverrides
     const c = client;
     return await new Promise<number>((resolve) => {
       let stopping = false;
-      const uninstall = installSignals(io.signals, {
-        SIGUSR1: () => {
-          try {
-            writeDumpFile(paths.dumpFile, d.dump());
-          } catch (e) {
-            logger.err(`<rtadvd_dump_file> ${paths.dumpFile}: ${(e as Error).message}`);
-          }
-        },
-        SIGHUP: () => void d.reload(),
-        SIGTERM: () => terminate(),
-        SIGINT: () => terminate(),
-      });
+      let uninstall = (): void => undefined;
       terminate = () => {
         if (stopping) return;
         stopping = true;
@@ -197,9 +189,23 @@ export async function run(argv: readonly string[], io: DaemonIo, o: RunOverrides
           resolve(0);
         });
       };
+      // Signals held since start-up run now, with terminate in place.
+      uninstall = held.release({
+        SIGUSR1: () => {
+          try {
+            writeDumpFile(paths.dumpFile, d.dump());
+          } catch (e) {
+            logger.err(`<rtadvd_dump_file> ${paths.dumpFile}: ${(e as Error).message}`);
+          }
+        },
+        SIGHUP: () => void d.reload(),
+        SIGTERM: () => terminate(),
+        SIGINT: () => terminate(),
+      });
       o.onReady?.(d);
     });
   } catch (e) {
+    held.dispose();
     const msg = e instanceof Error ? e.message : String(e);
     logger.err(msg);
     prepared?.close();

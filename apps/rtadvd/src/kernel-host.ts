@@ -4,9 +4,9 @@ import { v1, type KernelClient, type MirrorChange } from '@kame/kernel-api';
 import type { Clock, Random } from '@kame/time';
 import type { EngineLogger, HostAddress, HostInterface, RtadvdHost } from './engine/host';
 import type { RtadvdEngine } from './engine/rtadvd-engine';
+import { IFF_UP } from '@kame/kernel-api';
+export { IFF_UP } from '@kame/kernel-api';
 
-/** BSD net/if.h */
-export const IFF_UP = 0x1;
 export const FORWARDING_SYSCTL = 'net.inet6.ip6.forwarding';
 /** RFC 4291 2.7.1: all-nodes, where every RA goes. */
 export const ALL_NODES = Ipv6Address.parse('ff02::1');

@@ -6,7 +6,7 @@ import {
   daemonize,
   daemonPaths,
   DaemonError,
-  installSignals,
+  holdSignals,
   removePidFile,
   resolveNode,
   writeDumpFile,
@@ -164,6 +164,8 @@ export async function run(o: RunOptions): Promise<number> {
   let handle: RtsoldHandle | undefined;
   let uninstall = (): void => undefined;
   let pidFile: string | undefined;
+  // From the pid file on, a SIGTERM must end rtsold cleanly: hold signals until the engine runs.
+  const held = holdSignals(io.signals, ['SIGTERM', 'SIGINT', 'SIGUSR1']);
   try {
     const node = o.channelFactory && args.node === undefined ? 'inproc' : resolveNode(args.node, io.env).name;
     const paths = daemonPaths(prog, node, io.env);
@@ -210,7 +212,7 @@ export async function run(o: RunOptions): Promise<number> {
     });
     handle = h;
     const log = (severity: Severity, m: string): void => logger.log(severity, m);
-    uninstall = installSignals(io.signals, {
+    uninstall = held.release({
       SIGUSR1: () => {
         try {
           writeDumpFile(paths.dumpFile, h.dump());
@@ -238,6 +240,7 @@ export async function run(o: RunOptions): Promise<number> {
     io.stderr(`${prog}: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
   } finally {
+    held.dispose();
     uninstall();
     handle?.stop();
     client?.close();

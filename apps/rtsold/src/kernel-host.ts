@@ -4,15 +4,22 @@ import { v1, type KernelClient, type KernelSocket, type MirrorInterface } from '
 import type { Clock, Random } from '@kame/time';
 import type { LinkLocalState, RtsoldHost, RtsoldIfView } from './engine';
 import { runScript as runScriptProcess } from './script';
-
-/** BSD net/if.h (the kernel API carries these bit values). */
-export const IFF_UP = 0x1;
-export const IFF_LOOPBACK = 0x8;
-export const IFF_POINTOPOINT = 0x10;
-export const IFF_MULTICAST = 0x8000;
-/** netinet6/in6_var.h */
-export const IN6_IFF_TENTATIVE = 0x02;
-export const IN6_IFF_DUPLICATED = 0x04;
+import {
+  IFF_UP,
+  IFF_LOOPBACK,
+  IFF_POINTOPOINT,
+  IFF_MULTICAST,
+  IN6_IFF_TENTATIVE,
+  IN6_IFF_DUPLICATED,
+} from '@kame/kernel-api';
+export {
+  IFF_UP,
+  IFF_LOOPBACK,
+  IFF_POINTOPOINT,
+  IFF_MULTICAST,
+  IN6_IFF_TENTATIVE,
+  IN6_IFF_DUPLICATED,
+} from '@kame/kernel-api';
 
 /** ff02::2, all-routers (RFC 4291 2.7.1): where RSs go. */
 export const ALL_ROUTERS = Ipv6Address.parse('ff02::2');

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import { installSignals, type SignalSource } from './signals';
+import { holdSignals, installSignals, type SignalSource } from './signals';
 
 function source(): EventEmitter & SignalSource {
   return new EventEmitter() as EventEmitter & SignalSource;
@@ -33,5 +33,33 @@ describe('installSignals', () => {
     expect(action).not.toHaveBeenCalled();
     expect(other).toHaveBeenCalledTimes(1);
     expect(s.listenerCount('SIGHUP')).toBe(1);
+  });
+});
+
+describe('holdSignals', () => {
+  it('keeps signals that arrive during setup and runs them, in order, once the actions are in', () => {
+    const src = new EventEmitter();
+    const held = holdSignals(src as unknown as SignalSource, ['SIGTERM', 'SIGUSR1']);
+    // Held: the signal neither kills nor acts yet.
+    src.emit('SIGUSR1');
+    src.emit('SIGTERM');
+    expect(src.listenerCount('SIGTERM')).toBe(1);
+    const ran: string[] = [];
+    const uninstall = held.release({ SIGUSR1: () => ran.push('dump'), SIGTERM: () => ran.push('stop') });
+    expect(ran).toEqual(['dump', 'stop']);
+    src.emit('SIGUSR1');
+    expect(ran).toEqual(['dump', 'stop', 'dump']);
+    expect(src.listenerCount('SIGTERM')).toBe(1);
+    uninstall();
+    held.dispose();
+    expect(src.listenerCount('SIGTERM')).toBe(0);
+  });
+
+  it('dispose() without release lets signals have their default action again', () => {
+    const src = new EventEmitter();
+    const held = holdSignals(src as unknown as SignalSource, ['SIGTERM']);
+    held.dispose();
+    held.dispose();
+    expect(src.listenerCount('SIGTERM')).toBe(0);
   });
 });

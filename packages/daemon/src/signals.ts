@@ -28,3 +28,41 @@ export function installSignals(
     for (const [sig, handler] of installed.splice(0)) source.off(sig, handler);
   };
 }
+
+/** Signals held while a daemon sets up, until it can act on them. */
+export interface HeldSignals {
+  /**
+   * Installs `actions` in place of the hold, then runs, in arrival order,
+   * the held signals that have an action. Returns the uninstall function.
+   */
+  release(actions: Partial<Record<SignalName, () => void>>): () => void;
+  /** Stops holding; a signal gets its default action again. Idempotent. */
+  dispose(): void;
+}
+
+/**
+ * Holds `names` from now on: a daemon's pid file exists (and its parent has
+ * reported it started) before the kernel is attached and the engine runs,
+ * and a SIGTERM in that window must still end it cleanly — pid file removed,
+ * final messages sent — instead of killing it where it stands.
+ */
+export function holdSignals(source: SignalSource, names: readonly SignalName[]): HeldSignals {
+  const held: SignalName[] = [];
+  let uninstallHold: (() => void) | undefined = installSignals(
+    source,
+    Object.fromEntries(names.map((sig) => [sig, () => void held.push(sig)])),
+  );
+  const dispose = (): void => {
+    uninstallHold?.();
+    uninstallHold = undefined;
+  };
+  return {
+    release(actions) {
+      const uninstall = installSignals(source, actions);
+      dispose();
+      for (const sig of held.splice(0)) actions[sig]?.();
+      return uninstall;
+    },
+    dispose,
+  };
+}

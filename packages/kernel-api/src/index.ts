@@ -7,3 +7,4 @@ export * from './address';
 export * from './transport';
 export * from './unix';
 export * from './client/index';
+export * from './flags';

@@ -48,6 +48,7 @@ import type {
 import { followPcapng } from './pcapng-follow';
 import { planLive } from './plan';
 import { kameProgram, kernelMain } from './programs';
+import { IN6_IFF_TENTATIVE, IN6_IFF_DUPLICATED, IN6_IFF_DEPRECATED } from '@kame/kernel-api';
 
 /**
  * The live runtime: one kame-kernel process hosting every kame node (node file
@@ -58,10 +59,6 @@ import { kameProgram, kernelMain } from './programs';
  * (pcap/<node>.pcapng), logs, the generated node file and state.json.
  */
 
-/** IN6_IFF_TENTATIVE (netinet6/in6_var.h). */
-const IN6_IFF_TENTATIVE = 0x02;
-const IN6_IFF_DUPLICATED = 0x04;
-const IN6_IFF_DEPRECATED = 0x10;
 /** Events kept (a bound: a chatty daemon must not grow the supervisor). */
 const MAX_EVENTS = 1000;
 /** Default `ready.within` of a daemon. */
